@@ -1,0 +1,3 @@
+from artifact_lint.cli import main
+
+main()

@@ -1,0 +1,153 @@
+"""The `artifact-lint` command line (typer). Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from artifact_lint import __version__
+
+app = typer.Typer(
+    name="artifact-lint",
+    help="Release-policy linter for public ML artifacts.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    concise = "concise"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"artifact-lint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Release-policy linter for public ML artifacts."""
+
+
+def _codes(value: Optional[str]) -> Optional[list[str]]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@app.command()
+def check(
+    paths: list[str] = typer.Argument(None, help="Files or folders (default: the configured paths, else artifacts/)."),
+    output_format: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+    select: Optional[str] = typer.Option(None, help="Only these codes or prefixes (comma-separated)."),
+    extend_select: Optional[str] = typer.Option(None, help="Add these codes or prefixes to the selection."),
+    ignore: Optional[str] = typer.Option(None, help="Skip these codes or prefixes."),
+    fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that fails the run [default: error]."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings remain."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in)."),
+    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary."),
+    color: Color = typer.Option(Color.auto, "--color", help="Colour output."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    """Lint artifact metadata, specialist packages and the registry document."""
+    from artifact_lint.runner import CheckOptions, run_check
+
+    options = CheckOptions(
+        paths=list(paths or []), output_format=output_format.value if output_format else None,
+        output=output, select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
+        fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config, policy=policy,
+        root=root, quiet=quiet, color=color.value,
+    )
+    raise typer.Exit(_guard(lambda: run_check(options), debug))
+
+
+@app.command()
+def rules(
+    output_format: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List every rule: code, name, default severity and summary."""
+    from artifact_lint.reporters.catalogue import print_rules
+
+    raise typer.Exit(_guard(lambda: print_rules(output_format.value), False))
+
+
+@app.command()
+def explain(code: str = typer.Argument(..., help="A rule code such as AL101, or its name.")) -> None:
+    """Show a rule's documentation with its failing and passing example."""
+    from artifact_lint.reporters.catalogue import explain_rule
+
+    raise typer.Exit(_guard(lambda: explain_rule(code), False))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of an artifact file (for editors)."""
+    from artifact_lint.schema import print_artifact_schema
+
+    raise typer.Exit(_guard(print_artifact_schema, False))
+
+
+def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
+    """Run a command; tool errors and crashes become one line on stderr and exit 2."""
+    from artifact_lint.errors import ToolError
+
+    try:
+        return int(action() or 0)
+    except ToolError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        print(f"artifact-lint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("artifact-lint: interrupted", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 2
+    except Exception as exc:  # noqa: BLE001 - never show a traceback unless asked
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        print(f"artifact-lint: internal error: {type(exc).__name__}: {exc}"
+              " (rerun with --debug for the trace)", file=sys.stderr)
+        return 2
+
+
+def main() -> None:
+    """Console entry point (click already exits 2 on usage errors)."""
+    app()

@@ -1,0 +1,93 @@
+"""Run the selected rules over a repository and turn problems into findings."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from artifact_lint.config import Config
+from artifact_lint.errors import ToolError
+from artifact_lint.findings import Finding, Problem, Severity
+from artifact_lint.repository import Repository
+from artifact_lint.rule import Rule, is_selected, iter_selected
+
+
+class RuleCrashed(ToolError):
+    """A rule raised: that is a bug in artifact-lint, never a pass."""
+
+    def __init__(self, rule: Rule, cause: BaseException) -> None:
+        super().__init__(
+            f"internal error in rule {rule.code} ({rule.name}): {type(cause).__name__}: {cause};"
+            " rerun with --debug for the trace, and please report it"
+        )
+        self.rule = rule
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    suppressed: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def fails(self, threshold: Severity) -> bool:
+        return any(f.severity.rank >= threshold.rank for f in self.findings)
+
+
+def _finding(rule: Rule, problem: Problem, config: Config) -> Finding:
+    severity = config.severity.get(rule.code) or problem.severity or rule.severity
+    end = problem.end
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        severity=severity,
+        path=problem.path,
+        line=problem.position.line,
+        column=problem.position.column,
+        message=problem.message,
+        field=problem.field,
+        artifact=problem.artifact,
+        end_line=end.line if end else None,
+        end_column=end.column if end else None,
+        fix=problem.fix,
+        value=problem.value,
+    )
+
+
+def _ignored_by_path(finding: Finding, config: Config) -> bool:
+    for pattern, codes in config.per_file_ignores.items():
+        if fnmatch.fnmatch(finding.path, pattern) and is_selected(finding.code, codes, ()):
+            return True
+    return False
+
+
+def _run(rule: Rule, repo: Repository) -> Iterable[Problem]:
+    if rule.scope == "repository":
+        yield from rule.check(repo)
+    else:
+        for artifact in repo.artifacts:
+            yield from rule.check(artifact, repo)
+
+
+def lint(repo: Repository, rules: Iterable[Rule]) -> Result:
+    config = repo.config
+    result = Result(files=len(repo.artifacts) + sum(1 for p in repo.packages if p.decision))
+    selected = iter_selected(rules, config.select + config.extend_select, config.ignore)
+    for rule in selected:
+        try:
+            problems = list(_run(rule, repo))
+        except ToolError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a crash must surface as exit 2
+            raise RuleCrashed(rule, exc) from exc
+        for problem in problems:
+            finding = _finding(rule, problem, config)
+            if _ignored_by_path(finding, config):
+                result.suppressed.append(finding)
+            else:
+                result.findings.append(finding)
+    result.findings.sort(key=lambda f: f.sort_key)
+    return result

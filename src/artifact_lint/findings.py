@@ -1,0 +1,99 @@
+"""What a rule reports (`Problem`) and what the tool prints (`Finding`)."""
+
+from __future__ import annotations
+
+import enum
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int = 1
+    column: int = 1
+
+
+START = Position(1, 1)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A replacement for the value a finding is about."""
+
+    replacement: Any
+    safe: bool
+    description: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"replacement": self.replacement, "safe": self.safe, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One break of a rule, as a rule's `check` yields it.
+
+    The engine turns it into a `Finding` by adding the rule's code, name and
+    severity; `severity` here only overrides the rule's default for rules whose
+    severity depends on the case (AL203).
+    """
+
+    path: str
+    position: Position
+    message: str
+    field: str | None = None
+    artifact: str | None = None
+    end: Position | None = None
+    fix: Fix | None = None
+    severity: Severity | None = None
+    # The offending value, for baselines keyed by content rather than line.
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    field: str | None = None
+    artifact: str | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
+    value: Any = dataclasses.field(default=None, compare=False, repr=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.field or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "artifact": self.artifact,
+            "field": self.field,
+            "message": self.message,
+            "fix": self.fix.to_dict() if self.fix else None,
+        }

@@ -1,0 +1,343 @@
+"""Read YAML and JSON files into plain values plus the position of every node.
+
+YAML is composed, never constructed: the parser (libyaml through PyYAML's
+C loader when present, else PyYAML's pure-Python one) builds a node graph,
+and `_Builder` turns that graph into plain Python values with YAML 1.2 core
+schema rules. No tag is ever executed; a tag outside the core schema is a
+load error. Duplicate keys, alias bombs and nesting bombs are load errors too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from artifact_lint.findings import START, Position
+
+PathKey = tuple[str | int, ...]
+
+_CoreLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Sentinel tags set by `_ComposeOnly.resolve`: the parser leaves resolution to us.
+_PLAIN = "?plain"
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SAFE_TAGS = {
+    _STR, _MAP, _SEQ,
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+}
+
+
+class _ComposeOnly(_CoreLoader):  # type: ignore[misc,valid-type]
+    """A loader whose resolver only says "plain", "string", "map" or "seq"."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _MAP if kind is MappingNode else _SEQ
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_size: int = 1024 * 1024
+    max_depth: int = 100
+    max_nodes: int = 200_000
+
+
+@dataclass
+class SourceMap:
+    """Positions of values and keys, addressed by path tuples like ("evidence", 0, "gate")."""
+
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def value(self, path: PathKey) -> Position:
+        """Where the value at `path` starts; the nearest known ancestor otherwise."""
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), START)
+
+    def key(self, path: PathKey) -> Position:
+        """Where the key of `path` stands; for the top level, line 1 column 1."""
+        while path:
+            if path in self.keys:
+                return self.keys[path]
+            path = path[:-1]
+        return START
+
+
+@dataclass
+class Document:
+    """A loaded file: its plain value and where each part of it stands."""
+
+    data: Any
+    positions: SourceMap
+    text: str
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """Why a file could not be read as one mapping, and where."""
+
+    message: str
+    position: Position = START
+
+
+class _LoadFailure(Exception):
+    def __init__(self, message: str, position: Position = START) -> None:
+        super().__init__(message)
+        self.error = LoadError(message, position)
+
+
+def field_path(path: PathKey) -> str:
+    """("competition", 2, "label") -> "competition[2].label"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _pos(node: Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+
+
+def resolve_plain(text: str) -> Any:
+    """A plain scalar's value under the YAML 1.2 core schema."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    first = text[0]
+    if not (first.isdigit() or first in "+-."):
+        return text
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def _tagged_scalar(node: ScalarNode) -> Any:
+    """A scalar with an explicit core-schema tag (`!!str 1`, `!!float 2`)."""
+    tag, text = node.tag, node.value
+    if tag == _STR:
+        return text
+    value = resolve_plain(text)
+    expected = {
+        "tag:yaml.org,2002:int": int, "tag:yaml.org,2002:float": (int, float),
+        "tag:yaml.org,2002:bool": bool, "tag:yaml.org,2002:null": type(None),
+    }[tag]
+    if isinstance(value, bool) and expected is not bool:
+        value = None  # a bool is no number
+    if not isinstance(value, expected):  # type: ignore[arg-type]
+        raise _LoadFailure(f"`{text}` is not a valid `!!{tag.rsplit(':', 1)[1]}` value", _pos(node))
+    return float(value) if tag.endswith("float") else value
+
+
+class _Builder:
+    """Turns a composed node graph into plain values and a `SourceMap`."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.positions = SourceMap()
+        self.count = 0
+
+    def build(self, node: Node, path: PathKey = (), depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            raise _LoadFailure(
+                f"more than {self.limits.max_nodes} values once aliases are expanded"
+                " (an alias bomb?); raise `max-nodes` if this file is genuine",
+                _pos(node),
+            )
+        if depth > self.limits.max_depth:
+            raise _LoadFailure(
+                f"nested deeper than {self.limits.max_depth} levels", _pos(node)
+            )
+        self.positions.values[path] = _pos(node)
+        tag = node.tag
+        if tag not in _SAFE_TAGS and tag != _PLAIN:
+            raise _LoadFailure(
+                f"tag `{tag}` is not allowed; artifact files use plain YAML values only"
+                " (tags are never executed)",
+                _pos(node),
+            )
+        if isinstance(node, ScalarNode):
+            if tag == _PLAIN:
+                return resolve_plain(node.value)
+            if tag in (_MAP, _SEQ):
+                raise _LoadFailure(f"a scalar cannot carry tag `{tag}`", _pos(node))
+            return _tagged_scalar(node)
+        if isinstance(node, SequenceNode):
+            if tag != _SEQ:
+                raise _LoadFailure(f"a sequence cannot carry tag `{tag}`", _pos(node))
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if tag != _MAP:
+                raise _LoadFailure(f"a mapping cannot carry tag `{tag}`", _pos(node))
+            return self._mapping(node, path, depth)
+        raise _LoadFailure("unexpected YAML node", _pos(node))  # pragma: no cover
+
+    def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _LoadFailure("a mapping key must be a plain word, not a list or mapping",
+                                   _pos(key_node))
+            key = key_node.value
+            if key in result:
+                first = self.positions.keys[path + (key,)]
+                raise _LoadFailure(
+                    f"duplicate key `{key}` (first defined on line {first.line});"
+                    " each key may appear once",
+                    _pos(key_node),
+                )
+            self.positions.keys[path + (key,)] = _pos(key_node)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _LoadFailure(
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            Position(line, column),
+        ) from None
+    return text
+
+
+def _yaml_error_position(exc: yaml.MarkedYAMLError) -> Position:
+    mark = exc.problem_mark or exc.context_mark
+    return Position(mark.line + 1, mark.column + 1) if mark else START
+
+
+def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "YAML syntax error: " + ("; ".join(parts) or "invalid YAML")
+    mark = exc.problem_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        message += " (a tab character; YAML indents with spaces only)"
+    return message
+
+
+def _compose(text: str) -> Node | None:
+    loader = _ComposeOnly(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
+    """Compose `text` and build its value; raises `_LoadFailure`."""
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as exc:
+        raise _LoadFailure(_yaml_error_message(exc, text), _yaml_error_position(exc)) from None
+    except yaml.YAMLError as exc:
+        raise _LoadFailure(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
+    if node is None:
+        return Document(None, SourceMap(), text)
+    builder = _Builder(limits)
+    try:
+        data = builder.build(node)
+    except RecursionError:
+        raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
+    return Document(data, builder.positions, text)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"`{name}` is not a JSON number; write a finite number or null")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key `{key}`; each key may appear once")
+        result[key] = value
+    return result
+
+
+def _json_error_position(text: str, message: str) -> Position:
+    """Where a duplicate key or bad constant stands, found by searching the text."""
+    match = re.search(r"`([^`]*)`", message)
+    if match:
+        needle = json.dumps(match.group(1)) if "duplicate" in message else match.group(1)
+        index = text.rfind(needle) if "duplicate" in message else text.find(needle)
+        if index >= 0:
+            line = text.count("\n", 0, index) + 1
+            return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+    return START
+
+
+def parse_json(text: str, limits: Limits = Limits()) -> Document:
+    """Parse JSON strictly, then compose it as YAML for positions."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _LoadFailure(f"JSON syntax error: {exc.msg}", Position(exc.lineno, exc.colno)) from None
+    except ValueError as exc:
+        raise _LoadFailure(str(exc), _json_error_position(text, str(exc))) from None
+    except RecursionError:
+        raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
+    try:
+        positions = parse_yaml(text, limits).positions
+    except _LoadFailure:
+        positions = SourceMap()  # valid JSON that libyaml rejects: no positions, still usable
+    return Document(data, positions, text)
+
+
+def load_text(raw: bytes, suffix: str, limits: Limits = Limits()) -> Document | LoadError:
+    """Decode and parse one file's bytes; a `LoadError` when it is not one mapping."""
+    try:
+        text = _decode(raw)
+        if not text.strip():
+            return LoadError("the file is empty; an artifact file holds one mapping")
+        doc = parse_json(text, limits) if suffix == ".json" else parse_yaml(text, limits)
+    except _LoadFailure as failure:
+        return failure.error
+    if not isinstance(doc.data, dict):
+        kind = "nothing" if doc.data is None else type(doc.data).__name__
+        kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
+                "bool": "a boolean"}.get(kind, kind)
+        return LoadError(f"the top level is {kind}; an artifact file holds one mapping",
+                         doc.positions.value(()))
+    return doc

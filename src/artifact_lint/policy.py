@@ -1,0 +1,45 @@
+"""Load the release policy: `rules/policy.yaml`, else the built-in default."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from artifact_lint.errors import PolicyError
+from artifact_lint.loader import LoadError, load_text
+from artifact_lint.models import Policy
+from artifact_lint.validation import validate
+
+DEFAULT_POLICY_PATH = "rules/policy.yaml"
+
+
+def default_policy_text() -> bytes:
+    return resources.files("artifact_lint").joinpath("data/policy.yaml").read_bytes()
+
+
+def parse_policy(raw: bytes, shown_path: str) -> Policy:
+    """Parse policy bytes; a malformed policy is a `PolicyError` naming file and line."""
+    doc = load_text(raw, ".yaml")
+    if isinstance(doc, LoadError):
+        raise PolicyError(f"{shown_path}:{doc.position.line}:{doc.position.column}: "
+                          f"invalid policy file: {doc.message}")
+    result = validate(Policy, doc.data)
+    if result.issues:
+        issue = result.issues[0]
+        pos = doc.positions.key(issue.path) if issue.kind != "invalid" else doc.positions.value(issue.path)
+        raise PolicyError(f"{shown_path}:{pos.line}:{pos.column}: invalid policy file: {issue.message}")
+    if result.model is None:
+        raise PolicyError(f"{shown_path}:1:1: invalid policy file: expected `states` and `labels` mappings")
+    return result.model
+
+
+def load_policy(path: Path | None, shown_path: str | None = None) -> Policy:
+    """The policy at `path`, or the built-in default when `path` is None."""
+    if path is None:
+        return parse_policy(default_policy_text(), "<built-in policy>")
+    shown = shown_path or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"{shown}: cannot read policy file: {exc.strerror or exc}") from None
+    return parse_policy(raw, shown)

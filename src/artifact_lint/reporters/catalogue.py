@@ -1,0 +1,63 @@
+"""`artifact-lint rules` and `artifact-lint explain CODE`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from artifact_lint.errors import ToolError
+from artifact_lint.rule import Rule, load_rules
+from artifact_lint.suggest import did_you_mean
+
+
+def rule_rows(rules: list[Rule]) -> list[dict[str, str | None]]:
+    return [{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
+             "fix": r.fix} for r in rules]
+
+
+def print_rules(fmt: str) -> int:
+    rules = load_rules()
+    if fmt == "json":
+        json.dump(rule_rows(rules), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("code", "name", "severity", "fix", "summary"):
+        table.add_column(column, overflow="fold")
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity.value, r.fix or "", escape(r.summary))
+    Console(highlight=False).print(table)
+    return 0
+
+
+def find_rule(code: str, rules: list[Rule]) -> Rule:
+    wanted = code.strip()
+    for rule in rules:
+        if wanted.upper() == rule.code or wanted.lower() == rule.name:
+            return rule
+    choices = [r.code for r in rules] + [r.name for r in rules]
+    raise ToolError(f"no rule `{code}`{did_you_mean(wanted, choices)} (see `artifact-lint rules`)")
+
+
+def rule_markdown(rule: Rule) -> str:
+    fix = f" · fix: {rule.fix}" if rule.fix else ""
+    return (f"# {rule.code} {rule.name}\n\n"
+            f"Default severity: **{rule.severity.value}**{fix}\n\n"
+            f"{rule.summary}\n\n{rule.doc}\n")
+
+
+def explain_rule(code: str) -> int:
+    rule = find_rule(code, load_rules())
+    text = rule_markdown(rule)
+    if not sys.stdout.isatty():
+        sys.stdout.write(text)
+        return 0
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(text))
+    return 0

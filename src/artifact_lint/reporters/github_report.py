@@ -1,0 +1,24 @@
+"""`--format github`: workflow commands that GitHub turns into annotations."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from artifact_lint.engine import Result
+
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write(result: Result, rules: list[Any], stream: IO[str], **_: Any) -> None:
+    for f in result.findings:
+        props = (f"file={escape_property(f.path)},line={f.line},col={f.column},"
+                 f"title={escape_property(f'artifact-lint {f.code}')}")
+        stream.write(f"::{_COMMAND[f.severity.value]} {props}::{escape_data(f.message)}\n")

@@ -1,0 +1,30 @@
+"""`--format json`: one object valid against findings.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from artifact_lint import __version__
+from artifact_lint.engine import Result
+from artifact_lint.findings import Severity
+
+
+def as_dict(result: Result) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "tool": {"name": "artifact-lint", "version": __version__},
+        "summary": {
+            "files": result.files,
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO),
+            "suppressed": len(result.suppressed),
+        },
+        "findings": [finding.to_dict() for finding in result.findings],
+    }
+
+
+def write(result: Result, rules: list[Any], stream: IO[str], **_: Any) -> None:
+    json.dump(as_dict(result), stream, indent=2, ensure_ascii=False, allow_nan=False)
+    stream.write("\n")

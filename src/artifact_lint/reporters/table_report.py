@@ -1,0 +1,50 @@
+"""`--format table`: one rich table per file, then the summary line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import IO, Any
+
+from artifact_lint.engine import Result
+from artifact_lint.reporters.summary import summary_line
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def console(stream: IO[str], color: str):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(
+        file=stream,
+        force_terminal=True if color == "always" else None,
+        no_color=True if color == "never" else None,
+        color_system=None if color == "never" else "auto",
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def write(result: Result, rules: list[Any], stream: IO[str], *, color: str = "auto",
+          quiet: bool = False, **_: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console(stream, color)
+    for path, findings in groupby(result.findings, key=lambda f: f.path):
+        table = Table(title=escape(path), title_justify="left", title_style="bold",
+                      show_lines=False, expand=False)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("code", no_wrap=True)
+        table.add_column("line:col", justify="right", no_wrap=True)
+        table.add_column("field", overflow="fold")
+        table.add_column("message", overflow="fold", ratio=1)
+        for f in findings:
+            sev = f.severity.value
+            table.add_row(f"[{STYLE[sev]}]{sev}[/]", f"{f.code}", f"{f.line}:{f.column}",
+                          escape(f.field or ""), escape(f.message))
+        out.print(table)
+    if not quiet:
+        text = summary_line(result)
+        style = "bold red" if result.findings and any(f.severity.value == "error" for f in result.findings) else (
+            "yellow" if result.findings else "green")
+        out.print(f"[{style}]{escape(text)}[/]")

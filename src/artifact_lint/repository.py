@@ -1,0 +1,215 @@
+"""The loaded repository: artifacts, specialist packages and policy, ready for rules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from artifact_lint.config import Config
+from artifact_lint.errors import ToolError
+from artifact_lint.findings import Fix, Position, Problem, Severity
+from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
+from artifact_lint.models import Artifact, Decision, Policy
+from artifact_lint.validation import Validated, validate
+
+METADATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class SourceFile:
+    """A metadata file as loaded: its document, or why it could not be read."""
+
+    path: str  # POSIX, relative to the root
+    document: Document | None = None
+    load_error: LoadError | None = None
+
+    def value_at(self, path: PathKey) -> Any:
+        node: Any = self.document.data if self.document else None
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        if self.document is None:
+            return Position()
+        positions = self.document.positions
+        return positions.key(path) if key else positions.value(path)
+
+
+@dataclass
+class ArtifactFile(SourceFile):
+    validated: Validated[Artifact] | None = None
+
+    @property
+    def model(self) -> Artifact | None:
+        return self.validated.model if self.validated else None
+
+    @property
+    def id(self) -> str | None:
+        value = self.value_at(("id",))
+        return value if isinstance(value, str) else None
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+    def problem(self, path: PathKey, message: str, *, key: bool = False, fix: Fix | None = None,
+                severity: Severity | None = None) -> Problem:
+        """A problem about the value (or with `key=True`, the key) at `path`."""
+        return Problem(
+            path=self.path,
+            position=self.position(path, key=key),
+            message=message,
+            field=field_path(path) or None,
+            artifact=self.id,
+            fix=fix,
+            severity=severity,
+            value=self.value_at(path),
+        )
+
+
+@dataclass
+class DecisionFile(SourceFile):
+    validated: Validated[Decision] | None = None
+
+    @property
+    def model(self) -> Decision | None:
+        return self.validated.model if self.validated else None
+
+
+@dataclass
+class Package:
+    """`specialists/<name>/`: a specialist package and its decision record."""
+
+    name: str
+    path: str  # specialists/<name>
+    decision: DecisionFile | None  # None when decision.json is absent
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class Repository:
+    root: Path
+    config: Config
+    policy: Policy
+    artifacts: list[ArtifactFile] = field(default_factory=list)
+    packages: list[Package] = field(default_factory=list)
+
+    @cached_property
+    def packages_by_path(self) -> dict[str, Package]:
+        return {package.path: package for package in self.packages}
+
+    def package_for(self, reference: str) -> Package | None:
+        """The package an artifact's `package` value names (`specialists/<name>`)."""
+        return self.packages_by_path.get(reference.strip().rstrip("/").removeprefix("./"))
+
+    def inside(self, relative: str) -> Path | None:
+        """The path under the root, or None when it is absolute or leaves the root."""
+        if not relative or relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
+            return None
+        candidate = self.root / relative
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            return None
+        root = self.root.resolve()
+        if resolved != root and root not in resolved.parents:
+            return None
+        return candidate
+
+    def exists(self, relative: str) -> bool:
+        path = self.inside(relative)
+        return path is not None and os.path.lexists(path) and path.exists()
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _read_limited(path: Path, limits: Limits) -> bytes | LoadError:
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_size:
+            return LoadError(f"the file is {size} bytes, over `max-file-size` ({limits.max_file_size} bytes);"
+                             " it was not read")
+        with path.open("rb") as handle:
+            return handle.read(limits.max_file_size + 1)
+    except OSError as exc:
+        return LoadError(f"cannot read the file: {exc.strerror or exc}")
+
+
+def load_source(path: Path, root: Path, limits: Limits) -> tuple[Document | None, LoadError | None]:
+    raw = _read_limited(path, limits)
+    if isinstance(raw, LoadError):
+        return None, raw
+    loaded = load_text(raw, path.suffix.lower(), limits)
+    if isinstance(loaded, LoadError):
+        return None, loaded
+    return loaded, None
+
+
+def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
+    document, error = load_source(path, root, limits)
+    artifact = ArtifactFile(relative_posix(path, root), document, error)
+    if document is not None:
+        artifact.validated = validate(Artifact, document.data)
+    return artifact
+
+
+def load_package(folder: Path, root: Path, limits: Limits) -> Package:
+    decision_path = folder / "decision.json"
+    files = tuple(sorted(relative_posix(p, root) for p in folder.rglob("*") if p.is_file()))
+    decision = None
+    if decision_path.is_file():
+        document, error = load_source(decision_path, root, limits)
+        decision = DecisionFile(relative_posix(decision_path, root), document, error)
+        if document is not None:
+            decision.validated = validate(Decision, document.data)
+    return Package(folder.name, relative_posix(folder, root), decision, files)
+
+
+def _walk_metadata(folder: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(METADATA_SUFFIXES) and not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def collect_artifact_paths(root: Path, paths: Iterable[str]) -> list[Path]:
+    """Metadata files named by `paths` (files or folders), in a stable order."""
+    found: dict[Path, None] = {}
+    for given in paths:
+        path = Path(given)
+        full = path if path.is_absolute() else root / path
+        if not os.path.lexists(full):
+            raise ToolError(f"path `{given}` does not exist")
+        resolved = full.resolve()
+        if resolved != root.resolve() and root.resolve() not in resolved.parents:
+            raise ToolError(f"path `{given}` is outside the repository root {root}")
+        full = root / resolved.relative_to(root.resolve())
+        if full.is_dir():
+            for item in _walk_metadata(full):
+                found.setdefault(item, None)
+        else:
+            found.setdefault(full, None)
+    return list(found)
+
+
+def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str]) -> Repository:
+    limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
+    repo = Repository(root=root, config=config, policy=policy)
+    for path in collect_artifact_paths(root, paths):
+        repo.artifacts.append(load_artifact(path, root, limits))
+    specialists = root / config.specialists
+    if specialists.is_dir() and repo.inside(config.specialists):
+        for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            repo.packages.append(load_package(folder, root, limits))
+    return repo

@@ -1,0 +1,99 @@
+"""The rule registry: every module in `artifact_lint.rules` is one rule.
+
+A rule module holds its documentation as its docstring (first line: the
+one-line summary; then "What it does", "Why it matters", "Example" and
+"Use instead" sections), the constants `CODE`, `NAME`, `SEVERITY`, `SCOPE`
+and optionally `FIX` ("safe" or "unsafe"), and one `check` function:
+
+- `SCOPE = "artifact"`: `check(artifact, repo)` runs once per artifact file;
+- `SCOPE = "repository"`: `check(repo)` runs once per run.
+
+`check` yields `Problem`s and touches nothing: it is a pure function of the
+loaded repository. Adding a rule is adding a module (and its fixtures).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from artifact_lint.findings import Problem, Severity
+
+Scope = Literal["artifact", "repository"]
+CODE_RE = re.compile(r"^AL[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    scope: Scope
+    summary: str
+    doc: str
+    fix: str | None
+    check: Callable[..., Iterable[Problem]]
+
+    def sections(self) -> dict[str, str]:
+        """The documentation's `## Heading` sections, by heading."""
+        parts = re.split(r"^## +(.+)$", self.doc, flags=re.M)
+        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def _from_module(module: Any) -> Rule:
+    doc = inspect.cleandoc(module.__doc__ or "")
+    summary, _, body = doc.partition("\n")
+    rule = Rule(
+        code=module.CODE,
+        name=module.NAME,
+        severity=Severity(module.SEVERITY),
+        scope=module.SCOPE,
+        summary=summary.strip(),
+        doc=body.strip(),
+        fix=getattr(module, "FIX", None),
+        check=module.check,
+    )
+    if not CODE_RE.match(rule.code) or not NAME_RE.match(rule.name):
+        raise ValueError(f"rule module {module.__name__}: bad CODE or NAME")
+    if rule.scope not in ("artifact", "repository"):
+        raise ValueError(f"rule module {module.__name__}: SCOPE must be artifact or repository")
+    return rule
+
+
+def load_rules() -> list[Rule]:
+    """Every rule, sorted by code."""
+    from artifact_lint import rules as package
+
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found.append(_from_module(module))
+    found.sort(key=lambda r: r.code)
+    codes = [r.code for r in found]
+    if len(codes) != len(set(codes)):
+        raise ValueError("two rule modules share a code")
+    return found
+
+
+def by_code(rules: Iterable[Rule]) -> dict[str, Rule]:
+    return {rule.code: rule for rule in rules}
+
+
+def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Ruff's rule: the most specific matching prefix decides; on a tie, ignore wins."""
+    best_select = max((len(p) for p in select if code.startswith(p)), default=-1)
+    best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    return best_select > best_ignore
+
+
+def iter_selected(rules: Iterable[Rule], select: Iterable[str], ignore: Iterable[str]) -> Iterator[Rule]:
+    select, ignore = list(select), list(ignore)
+    return (rule for rule in rules if is_selected(rule.code, select, ignore))

@@ -1,0 +1,62 @@
+"""One lint run from a root directory: config, policy, repository, rules, result.
+
+The command line and the tests both enter here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from artifact_lint.config import Config, load_config
+from artifact_lint.engine import Result, lint
+from artifact_lint.errors import ToolError
+from artifact_lint.models import Policy
+from artifact_lint.policy import DEFAULT_POLICY_PATH, load_policy
+from artifact_lint.repository import Repository, build_repository
+from artifact_lint.rule import Rule, load_rules
+
+
+@dataclass
+class Session:
+    root: Path
+    config: Config
+    policy: Policy
+    rules: list[Rule]
+
+
+def resolve_policy(root: Path, config: Config, explicit: Path | None = None) -> Policy:
+    """`--policy`, else config `policy`, else `rules/policy.yaml` if present, else built in."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ToolError(f"policy file `{explicit}` does not exist")
+        return load_policy(explicit, str(explicit))
+    relative = config.policy or DEFAULT_POLICY_PATH
+    path = root / relative
+    if path.is_file():
+        return load_policy(path, relative)
+    if config.policy:
+        raise ToolError(f"{config.source}: key `policy`: file `{config.policy}` does not exist")
+    return load_policy(None)
+
+
+def open_session(root: Path, *, config_file: Path | None = None, policy_file: Path | None = None,
+                 overrides: dict[str, object] | None = None) -> Session:
+    rules = load_rules()
+    config = load_config(config_file, root, [r.code for r in rules])
+    if overrides:
+        config = config.with_overrides(**overrides)
+    policy = resolve_policy(root, config, policy_file)
+    return Session(root, config, policy, rules)
+
+
+def load_repository(session: Session, paths: list[str] | None = None) -> Repository:
+    return build_repository(session.root, session.config, session.policy,
+                            paths or list(session.config.paths))
+
+
+def check(root: Path, paths: list[str] | None = None, **options: object) -> Result:
+    """Lint `paths` (default: the configured ones) under `root`."""
+    overrides = options.pop("overrides", None)
+    session = open_session(root, overrides=overrides, **options)  # type: ignore[arg-type]
+    return lint(load_repository(session, paths), session.rules)

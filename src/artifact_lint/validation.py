@@ -1,0 +1,222 @@
+"""Validate loaded values against the models, turning pydantic errors into issues.
+
+A broken value never stops the rules: it is reported, pruned from a copy of the
+data, and validation repeats until a (partial) model remains.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from artifact_lint.loader import PathKey, field_path
+from artifact_lint.models import is_required
+from artifact_lint.suggest import did_you_mean
+
+M = TypeVar("M", bound=BaseModel)
+
+IssueKind = Literal["missing", "invalid", "unknown"]
+
+
+@dataclass(frozen=True)
+class SchemaIssue:
+    kind: IssueKind
+    path: PathKey
+    message: str
+
+
+@dataclass
+class Validated(Generic[M]):
+    model: M | None
+    issues: list[SchemaIssue] = field(default_factory=list)
+
+    def of_kind(self, kind: IssueKind) -> Iterator[SchemaIssue]:
+        return (issue for issue in self.issues if issue.kind == kind)
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "literal_error": None,
+    "finite_number": "a finite number (not NaN or Infinity)",
+}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"`{value}`"
+    if isinstance(value, (int, float)):
+        return f"the number `{value}`"
+    if isinstance(value, str):
+        return f"the string `{value}`" if len(value) <= 40 else "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _data_prefix(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """The longest prefix of a pydantic `loc` that addresses real data."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+        path.append(part)
+    return tuple(path)
+
+
+def _get(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _invalid_message(path: PathKey, value: Any, errors: list[dict[str, Any]]) -> str:
+    name = field_path(path) or "the file"
+    types = [e["type"] for e in errors]
+    if "finite_number" in types:
+        return f"`{name}` is {_kind_of(value)}; write a finite number, a percent string or null"
+    if "string_pattern_mismatch" in types:
+        return (f"`{name}` `{value}` is not a slug; use lowercase letters, digits,"
+                " `.`, `_` and `-`, starting with a letter or digit")
+    literal = [e for e in errors if e["type"] == "literal_error"]
+    if literal:
+        expected = literal[0].get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return f"`{name}` is {_kind_of(value)}; expected one of {expected}{hint}"
+    wanted = []
+    for t in types:
+        text = _EXPECTED.get(t)
+        if text and text not in wanted:
+            wanted.append(text)
+    if not wanted:
+        return f"`{name}` is invalid: {errors[0]['msg']}"
+    return f"`{name}` should be {' or '.join(wanted)}, not {_kind_of(value)}"
+
+
+def _prune(data: Any, path: PathKey, pruned: set[PathKey]) -> None:
+    """Remove the value at `path` so the next validation round passes it by.
+
+    A list item becomes an empty mapping the first time (keeping later indexes
+    stable); a path pruned before is escalated to its parent.
+    """
+    while path in pruned and path:
+        path = path[:-1]
+    pruned.add(path)
+    if not path:
+        return
+    parent = _get(data, path[:-1])
+    if isinstance(parent, dict):
+        parent.pop(path[-1], None)
+    elif isinstance(parent, list):
+        parent[path[-1]] = {}
+
+
+def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
+    """Paths of required fields that are absent, null, or empty strings."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        key = info.alias or name
+        if is_required(type(model), name) and (value is None or (isinstance(value, str) and not value.strip())):
+            yield path + (key,)
+        if isinstance(value, BaseModel):
+            yield from missing_fields(value, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from missing_fields(item, path + (key, index))
+
+
+def _field_names(model_cls: type[BaseModel], loc: PathKey) -> list[str]:
+    """The field names the model defines at the mapping that holds `loc`'s last key."""
+    cls: Any = model_cls
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = next((f for n, f in cls.model_fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            return []
+        cls = _model_in(info.annotation)
+        if cls is None:
+            return []
+    return [f.alias or n for n, f in cls.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate(model_cls: type[M], data: dict[str, Any]) -> Validated[M]:
+    """Validate `data`; report every problem and return the model of what is valid."""
+    issues: list[SchemaIssue] = []
+    invalid: set[PathKey] = set()
+    pruned: set[PathKey] = set()
+    working = data
+    for _ in range(64):
+        try:
+            model = model_cls.model_validate(working)
+        except ValidationError as exc:
+            if working is data:
+                working = copy.deepcopy(data)
+            by_path: dict[PathKey, list[dict[str, Any]]] = {}
+            for error in exc.errors(include_url=False):
+                loc = tuple(error["loc"])
+                if error["type"] == "extra_forbidden":
+                    path = _data_prefix(working, loc)
+                    names = _field_names(model_cls, path)
+                    issues.append(SchemaIssue("unknown", path, _unknown_message(path, names)))
+                    _prune(working, path, pruned)
+                    continue
+                by_path.setdefault(_data_prefix(working, loc), []).append(error)
+            for path, errors in by_path.items():
+                issues.append(SchemaIssue("invalid", path, _invalid_message(path, _get(working, path), errors)))
+                invalid.add(path)
+                _prune(working, path, pruned)
+            continue
+        for path in missing_fields(model):
+            if not any(path[:i] in invalid for i in range(len(path) + 1)):
+                issues.append(SchemaIssue("missing", path, _missing_message(path)))
+        return Validated(model, issues)
+    return Validated(None, issues)
+
+
+def _unknown_message(path: PathKey, names: list[str]) -> str:
+    hint = did_you_mean(str(path[-1]), names)
+    if not hint:
+        hint = f"; known fields: {', '.join(names)}" if len(names) <= 8 else "; remove it"
+    return f"`{field_path(path)}` is not a known field{hint}"
+
+
+def _missing_message(path: PathKey) -> str:
+    name = field_path(path)
+    parent = field_path(path[:-1])
+    where = f" in `{parent}`" if parent else ""
+    return f"required field `{path[-1]}` is missing or empty{where}; add `{name}`"

@@ -1,0 +1,66 @@
+"""Every rule has a failing and a passing fixture under tests/fixtures/rules/<CODE>/.
+
+`fail/` and `pass/` are overlays on tests/fixtures/base/. `fail/expect.json` lists
+`findings` patterns that must all be reported; `pass/` must produce no finding of
+the rule's code (and `pass/expect.json` may list more `absent` patterns).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from artifact_lint.rule import load_rules
+from artifact_lint.session import check
+from conftest import FIXTURES, build_fixture_repo, load_expect, matches
+
+RULES = load_rules()
+CODES = [rule.code for rule in RULES]
+
+
+def _findings(root: Path) -> list[dict]:
+    return [f.to_dict() for f in check(root).findings]
+
+
+def test_base_fixture_is_clean(tmp_path: Path) -> None:
+    findings = _findings(build_fixture_repo(tmp_path))
+    assert findings == []
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_rule_has_both_fixtures(code: str) -> None:
+    folder = FIXTURES / "rules" / code
+    assert (folder / "fail" / "expect.json").is_file(), f"{code} needs fail/expect.json"
+    assert (folder / "pass").is_dir(), f"{code} needs a pass/ fixture"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_failing_fixture_reports(code: str, tmp_path: Path) -> None:
+    overlay = FIXTURES / "rules" / code / "fail"
+    if not overlay.is_dir():
+        pytest.fail(f"{code} has no failing fixture")
+    expect = load_expect(overlay)
+    patterns = expect.get("findings", [])
+    assert patterns, f"{code}: fail/expect.json lists no findings"
+    findings = _findings(build_fixture_repo(tmp_path, overlay))
+    for pattern in patterns:
+        assert any(matches(f, pattern) for f in findings), (
+            f"{code}: no finding matches {pattern}; got "
+            + "; ".join(f"{f['code']} {f['path']}:{f['line']}:{f['column']} {f['field']}" for f in findings)
+        )
+    for pattern in expect.get("absent", []):
+        bad = [f for f in findings if matches(f, pattern)]
+        assert not bad, f"{code}: unexpected {bad[0]}"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_passing_fixture_is_silent(code: str, tmp_path: Path) -> None:
+    overlay = FIXTURES / "rules" / code / "pass"
+    if not overlay.is_dir():
+        pytest.fail(f"{code} has no passing fixture")
+    expect = load_expect(overlay)
+    findings = _findings(build_fixture_repo(tmp_path, overlay))
+    assert not [f for f in findings if f["code"] == code], [f for f in findings if f["code"] == code]
+    for pattern in expect.get("absent", []):
+        assert not [f for f in findings if matches(f, pattern)]
