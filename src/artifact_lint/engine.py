@@ -66,15 +66,16 @@ def _ignored_by_path(finding: Finding, config: Config) -> bool:
 
 def _run(rule: Rule, repo: Repository) -> Iterable[Problem]:
     if rule.scope == "repository":
-        yield from rule.check(repo)
+        context_only = {a.path for a in repo.artifacts} - repo.targets
+        yield from (p for p in rule.check(repo) if p.path not in context_only)
     else:
-        for artifact in repo.artifacts:
+        for artifact in repo.target_artifacts:
             yield from rule.check(artifact, repo)
 
 
 def lint(repo: Repository, rules: Iterable[Rule]) -> Result:
     config = repo.config
-    result = Result(files=len(repo.artifacts) + sum(1 for p in repo.packages if p.decision))
+    result = Result(files=len(repo.targets) + sum(1 for p in repo.packages if p.decision))
     selected = iter_selected(rules, config.select + config.extend_select, config.ignore)
     for rule in selected:
         try:

@@ -42,6 +42,20 @@ class SourceFile:
         positions = self.document.positions
         return positions.key(path) if key else positions.value(path)
 
+    def has(self, path: PathKey) -> bool:
+        return self.document is not None and path in self.document.positions.values
+
+    def absent_position(self, path: PathKey) -> Position:
+        """Where to report a key that is absent: the key of the mapping that lacks it
+        (line 1, column 1 for the top level; the item itself inside a list)."""
+        parent = path[:-1]
+        if not parent:
+            return Position(1, 1)
+        return self.position(parent, key=isinstance(parent[-1], str))
+
+    def value_or_absent_position(self, path: PathKey) -> Position:
+        return self.position(path) if self.has(path) else self.absent_position(path)
+
 
 @dataclass
 class ArtifactFile(SourceFile):
@@ -61,11 +75,14 @@ class ArtifactFile(SourceFile):
         return Path(self.path).stem
 
     def problem(self, path: PathKey, message: str, *, key: bool = False, fix: Fix | None = None,
-                severity: Severity | None = None) -> Problem:
-        """A problem about the value (or with `key=True`, the key) at `path`."""
+                severity: Severity | None = None, at: Position | None = None) -> Problem:
+        """A problem about the value (or with `key=True`, the key) at `path`.
+
+        `at` overrides the position, e.g. with `absent_position` for a missing key.
+        """
         return Problem(
             path=self.path,
-            position=self.position(path, key=key),
+            position=at or self.position(path, key=key),
             message=message,
             field=field_path(path) or None,
             artifact=self.id,
@@ -101,6 +118,13 @@ class Repository:
     policy: Policy
     artifacts: list[ArtifactFile] = field(default_factory=list)
     packages: list[Package] = field(default_factory=list)
+    # Paths of the artifact files the user asked about; the others are loaded only
+    # so that cross-file rules (duplicate ids, orphan packages) see the whole set.
+    targets: set[str] = field(default_factory=set)
+
+    @property
+    def target_artifacts(self) -> list[ArtifactFile]:
+        return [a for a in self.artifacts if a.path in self.targets]
 
     @cached_property
     def packages_by_path(self) -> dict[str, Package]:
@@ -203,11 +227,17 @@ def collect_artifact_paths(root: Path, paths: Iterable[str]) -> list[Path]:
     return list(found)
 
 
-def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str]) -> Repository:
+def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None) -> Repository:
+    """Load the artifacts under `paths` (default: the configured paths) as targets,
+    plus every artifact under the configured paths as context for cross-file rules."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
-    for path in collect_artifact_paths(root, paths):
+    targets = collect_artifact_paths(root, config.paths if paths is None else paths)
+    context = collect_artifact_paths(root, [p for p in config.paths if (root / p).exists()])
+    repo.targets = {relative_posix(p, root) for p in targets}
+    for path in dict.fromkeys([*targets, *context]):
         repo.artifacts.append(load_artifact(path, root, limits))
+    repo.artifacts.sort(key=lambda a: a.path)
     specialists = root / config.specialists
     if specialists.is_dir() and repo.inside(config.specialists):
         for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):

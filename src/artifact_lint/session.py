@@ -51,8 +51,7 @@ def open_session(root: Path, *, config_file: Path | None = None, policy_file: Pa
 
 
 def load_repository(session: Session, paths: list[str] | None = None) -> Repository:
-    return build_repository(session.root, session.config, session.policy,
-                            paths or list(session.config.paths))
+    return build_repository(session.root, session.config, session.policy, paths)
 
 
 def check(root: Path, paths: list[str] | None = None, **options: object) -> Result:

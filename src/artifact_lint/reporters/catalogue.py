@@ -26,8 +26,9 @@ def print_rules(fmt: str) -> int:
     from rich.table import Table
 
     table = Table(show_lines=False)
-    for column in ("code", "name", "severity", "fix", "summary"):
-        table.add_column(column, overflow="fold")
+    for column in ("code", "name", "severity", "fix"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("summary", overflow="fold")
     for r in rules:
         table.add_row(r.code, r.name, r.severity.value, r.fix or "", escape(r.summary))
     Console(highlight=False).print(table)

@@ -1,0 +1,46 @@
+"""`id` differs from the file name.
+
+## What it does
+Checks that `id` equals the artifact file's name without its extension.
+
+## Why it matters
+The id is the artifact's address: `artifacts/<id>.yaml`, `/artifacts/<id>` on
+the website, the row in the registry document. When file name and id differ,
+links and cross-checks point at the wrong place.
+
+## Example
+```yaml
+# artifacts/gemma-2b-invoice-fields.yaml
+id: gemma-2b-invoice-field
+```
+
+## Use instead
+```yaml
+# artifacts/gemma-2b-invoice-fields.yaml
+id: gemma-2b-invoice-fields
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.findings import Problem
+from artifact_lint.repository import ArtifactFile, Repository
+
+CODE = "AL005"
+NAME = "id-mismatch"
+SEVERITY = "error"
+SCOPE = "artifact"
+
+
+def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
+    model = artifact.model
+    if model is None or not model.id or model.id == artifact.stem:
+        return
+    yield artifact.problem(
+        ("id",),
+        f"id `{model.id}` differs from the file name `{artifact.stem}`;"
+        f" rename the file to `{model.id}{artifact.path[artifact.path.rfind('.'):]}`"
+        f" or set `id: {artifact.stem}`",
+    )

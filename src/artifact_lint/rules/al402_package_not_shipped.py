@@ -1,0 +1,47 @@
+"""A package's decision is not `ship`.
+
+## What it does
+Reports a `specialists/<name>/decision.json` whose `decision` is anything but
+`ship` (`reject`, `retry-data`, `retry-training`, `retry-eval`, `park`).
+
+## Why it matters
+A package folder is a release: it should exist only after the decision to ship.
+Failed or pending attempts belong in the artifact's evidence and
+`rejected_alternatives`, not under `specialists/`.
+
+## Example
+```json
+{"decision": "retry-eval", "reason": "Gate missed.", "...": "..."}
+```
+
+## Use instead
+```json
+{"decision": "ship", "reason": "Gate cleared with breadth retained.", "...": "..."}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.findings import Problem
+from artifact_lint.repository import Repository
+
+CODE = "AL402"
+NAME = "package-not-shipped"
+SEVERITY = "error"
+SCOPE = "repository"
+
+
+def check(repo: Repository) -> Iterator[Problem]:
+    for package in repo.packages:
+        record = package.decision
+        model = record.model if record else None
+        if record is None or model is None or model.decision is None or model.decision == "ship":
+            continue
+        yield Problem(
+            path=record.path, position=record.position(("decision",)), field="decision",
+            value=model.decision,
+            message=f"decision is `{model.decision}`, so `{package.path}` should not exist yet;"
+                    " keep the attempt as evidence elsewhere and create the package once the decision is `ship`",
+        )

@@ -1,0 +1,102 @@
+"""`decision.json` breaks its schema or is not valid JSON.
+
+## What it does
+Checks each package's decision record: valid JSON holding one object;
+`decision` one of `ship`, `reject`, `retry-data`, `retry-training`,
+`retry-eval`, `park`; non-empty `reason` and `next_action`; a non-empty
+`evidence_sources` list; `failure_reason` and `lesson` for every decision other
+than `ship`; `failure_reason_confidence` one of `exact`, `inferred`,
+`missing-evidence`, `not-applicable`, and `not-applicable` exactly when the
+decision is `ship`; `blocked_by` empty for `ship`.
+
+## Why it matters
+The decision record is what gates a package. An incomplete one cannot be
+audited: a rejection without its failure reason and lesson teaches nothing, and
+a `ship` that is still blocked is no ship.
+
+## Example
+```json
+{"decision": "ship", "reason": "Gate cleared.", "next_action": "Register it.",
+ "evidence_sources": ["eval_report.json"], "failure_reason_confidence": "exact",
+ "blocked_by": ["weights hosting"]}
+```
+
+## Use instead
+```json
+{"decision": "ship", "reason": "Gate cleared.", "next_action": "Register it.",
+ "evidence_sources": ["eval_report.json"], "failure_reason": null, "lesson": null,
+ "failure_reason_confidence": "not-applicable", "blocked_by": []}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.findings import Position, Problem
+from artifact_lint.loader import PathKey, field_path
+from artifact_lint.models import Decision
+from artifact_lint.repository import DecisionFile, Repository
+
+CODE = "AL403"
+NAME = "invalid-decision"
+SEVERITY = "error"
+SCOPE = "repository"
+
+
+def _problem(record: DecisionFile, path: PathKey, message: str, position: Position | None = None) -> Problem:
+    return Problem(path=record.path, position=position or record.position(path),
+                   field=field_path(path) or None, message=message, value=record.value_at(path))
+
+
+def _absent(record: DecisionFile, path: PathKey) -> Position:
+    return record.position(path) if record.has(path) else Position(1, 1)
+
+
+def _per_decision(record: DecisionFile, model: Decision) -> Iterator[Problem]:
+    shipped = model.decision == "ship"
+    if not shipped and model.decision is not None:
+        for name in ("failure_reason", "lesson"):
+            value = getattr(model, name)
+            if value is None or not value.strip():
+                yield _problem(record, (name,), f"decision `{model.decision}` needs a non-empty `{name}`",
+                               _absent(record, (name,)))
+    confidence = model.failure_reason_confidence
+    if confidence is None:
+        yield _problem(record, ("failure_reason_confidence",),
+                       "`failure_reason_confidence` is missing; write `not-applicable` for ship, else"
+                       " `exact`, `inferred` or `missing-evidence`", _absent(record, ("failure_reason_confidence",)))
+    elif shipped and confidence != "not-applicable":
+        yield _problem(record, ("failure_reason_confidence",),
+                       f"`failure_reason_confidence` is `{confidence}` on a ship decision; write `not-applicable`")
+    elif not shipped and model.decision is not None and confidence == "not-applicable":
+        yield _problem(record, ("failure_reason_confidence",),
+                       f"`failure_reason_confidence` is `not-applicable` on decision `{model.decision}`;"
+                       " write `exact`, `inferred` or `missing-evidence`")
+    if shipped and model.blocked_by:
+        yield _problem(record, ("blocked_by",),
+                       f"a ship decision is still `blocked_by` {len(model.blocked_by)} item(s);"
+                       " clear `blocked_by` or do not ship yet")
+    if model.evidence_sources == []:
+        yield _problem(record, ("evidence_sources",),
+                       "`evidence_sources` is empty; list the files or URLs that back the decision")
+
+
+def check(repo: Repository) -> Iterator[Problem]:
+    for package in repo.packages:
+        record = package.decision
+        if record is None:
+            continue
+        if record.load_error is not None:
+            yield Problem(path=record.path, position=record.load_error.position,
+                          message=f"decision.json cannot be read: {record.load_error.message}")
+            continue
+        if record.validated is None:
+            continue
+        for issue in record.validated.issues:
+            if issue.kind == "unknown":
+                continue  # decision records may carry extra fields
+            where = _absent(record, issue.path) if issue.kind == "missing" else None
+            yield _problem(record, issue.path, issue.message, where)
+        if record.model is not None:
+            yield from _per_decision(record, record.model)

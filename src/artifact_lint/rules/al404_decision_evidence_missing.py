@@ -1,0 +1,56 @@
+"""An `evidence_sources` path in `decision.json` does not exist.
+
+## What it does
+Resolves each `evidence_sources` entry that is not a URL against the package
+folder, then against the repository root, and reports entries that exist in
+neither. Paths that leave the root are reported by AL503 instead.
+
+## Why it matters
+A decision is only as good as the evidence it cites. A path that points nowhere
+means the decision cannot be checked.
+
+## Example
+```json
+{"evidence_sources": ["eval_report_v2.json"]}
+```
+
+## Use instead
+```json
+{"evidence_sources": ["eval_report.json", "https://example.org/runs/42"]}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.findings import Problem
+from artifact_lint.repository import Repository
+from artifact_lint.rules._shared import ANY_URL
+
+CODE = "AL404"
+NAME = "decision-evidence-missing"
+SEVERITY = "error"
+SCOPE = "repository"
+
+
+def check(repo: Repository) -> Iterator[Problem]:
+    for package in repo.packages:
+        record = package.decision
+        model = record.model if record else None
+        if record is None or model is None or not model.evidence_sources:
+            continue
+        for index, source in enumerate(model.evidence_sources):
+            if not source.strip() or ANY_URL.match(source):
+                continue
+            in_package = f"{package.path}/{source}"
+            if repo.exists(in_package) or repo.exists(source):
+                continue
+            if repo.inside(in_package) is None and repo.inside(source) is None:
+                continue  # AL503: the path leaves the root
+            yield Problem(
+                path=record.path, position=record.position(("evidence_sources", index)),
+                field=f"evidence_sources[{index}]", value=source,
+                message=f"evidence source `{source}` exists neither in `{package.path}/` nor at the root;"
+                        " fix the path or commit the file",
+            )

@@ -1,0 +1,75 @@
+"""A referenced path is absolute or leaves the repository root.
+
+## What it does
+Checks the paths an artifact or decision record points at (`surface`,
+`package`, and `evidence_sources` in `decision.json`): each must be relative
+and stay inside the repository root, also after following symbolic links.
+URLs are not paths and are not checked here.
+
+## Why it matters
+Metadata must describe what is committed. A path such as `/home/me/run` or
+`../../secrets` means nothing to a reader of the repository, and the linter
+never reads outside the root.
+
+## Example
+```yaml
+surface:
+  - ../shared/eval_report.json
+```
+
+## Use instead
+```yaml
+surface:
+  - specialists/mistral-7b-ticket-triage/eval_report.json
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.findings import Problem
+from artifact_lint.repository import Repository
+from artifact_lint.rules._shared import ANY_URL
+
+CODE = "AL503"
+NAME = "path-escapes-root"
+SEVERITY = "error"
+SCOPE = "repository"
+
+
+def _why(path: str) -> str:
+    if path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":"):
+        return "is absolute"
+    if ".." in path.replace("\\", "/").split("/"):
+        return "climbs out of the root with `..`"
+    return "resolves outside the root through a symbolic link"
+
+
+def check(repo: Repository) -> Iterator[Problem]:
+    for artifact in repo.artifacts:
+        model = artifact.model
+        if model is None:
+            continue
+        references = [(("surface", i), s) for i, s in enumerate(model.surface or [])]
+        if model.package:
+            references.append((("package",), model.package))
+        for path, value in references:
+            text = value.strip()
+            if text and not ANY_URL.match(text) and repo.inside(text) is None:
+                yield artifact.problem(path, f"path `{text}` {_why(text)}; reference files inside"
+                                             " the repository with a relative path, or give a URL")
+    for package in repo.packages:
+        record = package.decision
+        model = record.model if record else None
+        if record is None or model is None:
+            continue
+        for index, source in enumerate(model.evidence_sources or []):
+            text = source.strip()
+            if not text or ANY_URL.match(text):
+                continue
+            if repo.inside(f"{package.path}/{text}") is None and repo.inside(text) is None:
+                yield Problem(path=record.path, position=record.position(("evidence_sources", index)),
+                              field=f"evidence_sources[{index}]", value=source,
+                              message=f"evidence source `{text}` {_why(text)}; cite files inside the"
+                                      " repository with a relative path, or give a URL")

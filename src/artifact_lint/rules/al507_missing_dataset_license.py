@@ -1,0 +1,49 @@
+"""A `datasets` entry has no `license`.
+
+## What it does
+Checks that every entry of `datasets` names its `license`.
+
+## Why it matters
+Whether a model or report may be published depends on the licenses of the data
+behind it. An entry without a license is an open legal question on a public page.
+
+## Example
+```yaml
+datasets:
+  - name: Synthetic invoices v2
+    provenance: Generated from public templates.
+```
+
+## Use instead
+```yaml
+datasets:
+  - name: Synthetic invoices v2
+    license: CC-BY-4.0
+    provenance: Generated from public templates.
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.findings import Problem
+from artifact_lint.repository import ArtifactFile, Repository
+
+CODE = "AL507"
+NAME = "missing-dataset-license"
+SEVERITY = "warning"
+SCOPE = "artifact"
+
+
+def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
+    model = artifact.model
+    if model is None or not model.datasets:
+        return
+    for index, dataset in enumerate(model.datasets):
+        if dataset.license is None or not dataset.license.strip():
+            name = f" `{dataset.name}`" if dataset.name else ""
+            path = ("datasets", index, "license")
+            yield artifact.problem(path, f"dataset{name} has no `license`; name it (or `unknown`"
+                                         " with a note, until it is cleared)",
+                                   at=artifact.value_or_absent_position(path))
