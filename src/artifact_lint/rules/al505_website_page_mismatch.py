@@ -31,6 +31,7 @@ CODE = "AL505"
 NAME = "website-page-mismatch"
 SEVERITY = "error"
 SCOPE = "artifact"
+FIX = "unsafe"
 
 
 def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
