@@ -6,8 +6,8 @@ Checks that every field the artifact format requires is present and not empty:
 `competition`, `blockers`, `next_release_action`, `provenance` with `source`,
 `evaluation` and `readiness`, and the required fields of every evidence,
 competition and claim row. The finding points at the key of the mapping that
-lacks the field (line 1, column 1 for the top level). Blocker rows are checked
-by AL302.
+lacks the field (line 1, column 1 for the top level), or at the value itself
+when the key is there but null or empty. Blocker rows are checked by AL302.
 
 ## Why it matters
 The release rule asks every public artifact to state what it is, where it
@@ -53,4 +53,4 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     for issue in artifact.validated.of_kind("missing"):
         if _owned_by_al302(issue.path):
             continue
-        yield artifact.problem(issue.path, issue.message, at=artifact.absent_position(issue.path))
+        yield artifact.problem(issue.path, issue.message, at=artifact.value_or_absent_position(issue.path))
