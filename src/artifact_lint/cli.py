@@ -26,6 +26,10 @@ class OutputFormat(str, Enum):
     table = "table"
     concise = "concise"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+    markdown = "markdown"
 
 
 class ListFormat(str, Enum):

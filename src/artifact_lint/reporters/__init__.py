@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from artifact_lint.engine import Result
 
-FORMATS = ("table", "concise", "json", "github")
+FORMATS = ("table", "concise", "json", "sarif", "github", "junit", "markdown")
 
 
 def render(fmt: str, result: Result, rules: list[Any], stream: IO[str], *, color: str = "auto",
