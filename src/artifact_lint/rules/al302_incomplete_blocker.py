@@ -46,6 +46,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if model is None or not model.blockers:
         return
     for index, row in enumerate(model.blockers):
+        if not isinstance(artifact.value_at(("blockers", index)), dict):
+            continue  # AL003 reports a row that is not a mapping
         for name, meaning in PARTS.items():
             value = getattr(row, name)
             path = ("blockers", index, name)
