@@ -4,10 +4,11 @@
 Checks each package's decision record: valid JSON holding one object;
 `decision` one of `ship`, `reject`, `retry-data`, `retry-training`,
 `retry-eval`, `park`; non-empty `reason` and `next_action`; a non-empty
-`evidence_sources` list; `failure_reason` and `lesson` for every decision other
-than `ship`; `failure_reason_confidence` one of `exact`, `inferred`,
-`missing-evidence`, `not-applicable`, and `not-applicable` exactly when the
-decision is `ship`; `blocked_by` empty for `ship`.
+`evidence_sources` list without blank entries; `failure_reason` and `lesson`
+for every decision other than `ship`; `failure_reason_confidence` one of
+`exact`, `inferred`, `missing-evidence`, `not-applicable`, and
+`not-applicable` exactly when the decision is `ship`; `blocked_by` empty for
+`ship`.
 
 ## Why it matters
 The decision record is what gates a package. An incomplete one cannot be
@@ -80,6 +81,11 @@ def _per_decision(record: DecisionFile, model: Decision) -> Iterator[Problem]:
     if model.evidence_sources == []:
         yield _problem(record, ("evidence_sources",),
                        "`evidence_sources` is empty; list the files or URLs that back the decision")
+    for index, source in enumerate(model.evidence_sources or []):
+        if not source.strip():
+            yield _problem(record, ("evidence_sources", index),
+                           f"`evidence_sources[{index}]` is an empty string; write a path or URL that backs"
+                           " the decision, or remove the entry")
 
 
 def check(repo: Repository) -> Iterator[Problem]:
