@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from artifact_lint.findings import Problem
 from artifact_lint.repository import Repository
 from artifact_lint.rules._shared import ANY_URL
+from artifact_lint.rules.al503_path_escapes_root import is_absolute
 
 CODE = "AL404"
 NAME = "decision-evidence-missing"
@@ -43,6 +44,8 @@ def check(repo: Repository) -> Iterator[Problem]:
         for index, source in enumerate(model.evidence_sources):
             if not source.strip() or ANY_URL.match(source):
                 continue
+            if is_absolute(source.strip()):
+                continue  # AL503: an absolute path
             in_package = f"{package.path}/{source}"
             if repo.exists(in_package) or repo.exists(source):
                 continue

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules.al503_path_escapes_root import is_absolute
 from artifact_lint.suggest import did_you_mean
 
 CODE = "AL406"
@@ -39,7 +40,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return
     if repo.package_for(model.package) is not None:
         return
-    if repo.inside(model.package.strip()) is None:
+    if is_absolute(model.package.strip()) or repo.inside(model.package.strip()) is None:
         return  # AL503: the path leaves the root
     known = [p.path for p in repo.packages]
     hint = did_you_mean(model.package, known) or f"; create it under `{repo.config.specialists}/`"

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from artifact_lint.findings import Problem
 from artifact_lint.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import ANY_URL
+from artifact_lint.rules.al503_path_escapes_root import is_absolute
 
 CODE = "AL502"
 NAME = "missing-surface-path"
@@ -43,7 +44,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return
     for index, entry in enumerate(model.surface):
         path = entry.strip()
-        if not path or ANY_URL.match(path) or repo.inside(path) is None:
+        if not path or ANY_URL.match(path) or is_absolute(path) or repo.inside(path) is None:
             continue
         if not repo.exists(path):
             yield artifact.problem(("surface", index),

@@ -38,8 +38,14 @@ SEVERITY = "error"
 SCOPE = "repository"
 
 
+def is_absolute(path: str) -> bool:
+    """`/x`, `\\x`, `C:/x` and `~/x` (a home folder) are absolute, even where joining them
+    to the root would land inside it."""
+    return path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":")
+
+
 def _why(path: str) -> str:
-    if path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":"):
+    if is_absolute(path):
         return "is absolute"
     if ".." in path.replace("\\", "/").split("/"):
         return "climbs out of the root with `..`"
@@ -56,7 +62,7 @@ def check(repo: Repository) -> Iterator[Problem]:
             references.append((("package",), model.package))
         for path, value in references:
             text = value.strip()
-            if text and not ANY_URL.match(text) and repo.inside(text) is None:
+            if text and not ANY_URL.match(text) and (is_absolute(text) or repo.inside(text) is None):
                 yield artifact.problem(path, f"path `{text}` {_why(text)}; reference files inside"
                                              " the repository with a relative path, or give a URL")
     for package in repo.packages:
@@ -68,7 +74,8 @@ def check(repo: Repository) -> Iterator[Problem]:
             text = source.strip()
             if not text or ANY_URL.match(text):
                 continue
-            if repo.inside(f"{package.path}/{text}") is None and repo.inside(text) is None:
+            if is_absolute(text) or (repo.inside(f"{package.path}/{text}") is None
+                                     and repo.inside(text) is None):
                 yield Problem(path=record.path, position=record.position(("evidence_sources", index)),
                               field=f"evidence_sources[{index}]", value=source,
                               message=f"evidence source `{text}` {_why(text)}; cite files inside the"
