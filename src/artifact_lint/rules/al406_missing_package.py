@@ -2,7 +2,8 @@
 
 ## What it does
 Checks that the folder an artifact names in `package` exists under the
-specialists folder (`specialists/<name>`).
+specialists folder (`specialists/<name>`). A path that exists but is not such a
+folder (a file, or a folder elsewhere) is reported too.
 
 ## Why it matters
 A package reference that points nowhere breaks the link between the public
@@ -44,4 +45,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return  # AL503: the path leaves the root
     known = [p.path for p in repo.packages]
     hint = did_you_mean(model.package, known) or f"; create it under `{repo.config.specialists}/`"
+    if repo.exists(model.package.strip()):
+        yield artifact.problem(("package",), f"`{model.package}` is not a package folder"
+                                             f" (`{repo.config.specialists}/<name>`){hint}")
+        return
     yield artifact.problem(("package",), f"package `{model.package}` does not exist{hint}")
