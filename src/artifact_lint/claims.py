@@ -1,0 +1,553 @@
+"""Win claims in public copy (artifact-format §3), as pure functions over an `Artifact`.
+
+The pieces, each usable on its own:
+
+- `public_copy(model)`: the prose fields, each with its field path;
+- `split_sentences(text)`: sentences, surviving "e.g.", "vs.", "approx." and decimals;
+- `find_cues(sentence)`: the win cues of §3 (beat, outperform, surpass, "better
+  than", "ahead of", "wins over", "win against", a free-standing "vs"/"versus",
+  signed deltas, ratios such as "3x smaller");
+- `named_rows(sentence, rows)`: the competition rows a sentence names by system,
+  alias or distinctive token;
+- `find_win_claims(model)`: every sentence that claims a win, with the rows it is
+  about and the deltas it states;
+- `gate_difference(model, row)`: evidence value minus a Direct row's score on its gate.
+
+Two refinements keep false alarms down, both narrower than the cue list itself:
+a cue word right after a negation or a condition ("does not beat", "until it
+beats", "to beat") asserts nothing; and before/after wording inside one artifact
+("65% vs stock 59.6%" where "stock" is a word of an evidence row's
+`baseline_name`, or a signed delta equal to an evidence row's value minus its
+baseline, in a sentence that names no row) is not a win claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from artifact_lint.loader import PathKey, field_path
+from artifact_lint.measures import (
+    Delta,
+    Number,
+    find_deltas,
+    number_from_float,
+    parse_delta,
+    parse_measure,
+    parse_number,
+)
+from artifact_lint.models import Artifact, CompetitionRow, EvidenceRow, Policy
+
+CueKind = Literal["word", "vs", "delta", "ratio"]
+
+PROSE_FIELDS = ("public_value", "publishable_now", "next_release_action", "summary")
+
+# Words never distinctive, whatever their case: they name no particular system.
+GENERIC_WORDS = frozenset({
+    "a", "an", "and", "base", "baseline", "baselines", "for", "large", "local", "model", "models",
+    "of", "on", "or", "our", "public", "small", "stock", "system", "the", "this", "with",
+})
+# Words of a `baseline_name` that say nothing about the baseline ("the", "a").
+_FILLER = frozenset({"a", "an", "and", "for", "of", "on", "or", "our", "the", "to", "with", "its"})
+ABBREVIATIONS = frozenset({
+    "al", "approx", "ca", "cf", "e.g", "eg", "esp", "etc", "excl", "fig", "i.e", "ie", "incl",
+    "resp", "viz", "vs", "w.r.t",
+})
+# A cue word right after one of these (same clause, three words back) asserts no win.
+NON_ASSERTIVE = frozenset({
+    "not", "never", "no", "nor", "neither", "without", "cannot", "can't", "won't", "doesn't",
+    "don't", "didn't", "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't",
+    "if", "unless", "until", "once", "whether", "before",
+})
+_COMPARATIVES = ("faster|slower|smaller|larger|bigger|cheaper|better|higher|lower|fewer|more|less"
+                 "|quicker|shorter|longer|lighter|leaner")
+
+_WORD_CUE_RE = re.compile(
+    r"(?<![\w-])(?:beat(?:s|ing|en)?|outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
+    r"|better\s+than|ahead\s+of|wins\s+over|win\s+against)(?![\w-])",
+    re.IGNORECASE)
+# "vs" as a word of its own: never inside a hyphenated compound such as `upstream-vs-MLX`.
+_VS_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus)(?![\w-])", re.IGNORECASE)
+_RATIO_RE = re.compile(
+    rf"(?<![\w.])\d+(?:\.\d+)?\s?[x\u00d7]\s+(?:{_COMPARATIVES})(?![\w-])", re.IGNORECASE)
+_TERMINATOR_RE = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n")
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]]")
+_WORD_RE = re.compile(r"[\w'\u2019]+")
+_TOKEN_SPLIT_RE = re.compile(r"[-/(),]+")
+_NEIGHBOUR_RE = re.compile(r"[^\s,;:()\[\]]+")
+
+
+@dataclass(frozen=True)
+class CopyField:
+    """One prose field of an artifact.
+
+    `context_row` is the competition row the text belongs to: the row of a
+    `competition[i].readout`, or the row a `claims[i].text` is `against`.
+    """
+
+    path: PathKey
+    text: str
+    context_row: int | None = None
+
+    @property
+    def field(self) -> str:
+        return field_path(self.path)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset of the sentence's first character in its field's text
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A win cue: its kind, the words that hold it and where they stand in the sentence."""
+
+    kind: CueKind
+    text: str
+    start: int
+    end: int
+    delta: Delta | None = None  # for kind "delta"
+
+
+@dataclass(frozen=True)
+class WinClaim:
+    """A sentence of public copy that claims a win.
+
+    `named` are the rows the sentence names itself; `rows` the rows the claim is
+    about (the named ones, or else the field's context row). Indexes point into
+    `competition`; a `self: true` row is never among them.
+    """
+
+    path: PathKey
+    sentence: str
+    cues: tuple[Cue, ...]
+    named: tuple[int, ...]
+    rows: tuple[int, ...]
+    deltas: tuple[Delta, ...]
+    context_row: int | None = None
+
+    @property
+    def field(self) -> str:
+        return field_path(self.path)
+
+    @property
+    def cue_text(self) -> str:
+        return self.cues[0].text if self.cues else ""
+
+
+@dataclass(frozen=True)
+class GateDifference:
+    """Evidence value minus a Direct row's score on the row's gate."""
+
+    gate: str
+    value: Number
+    score: Number
+    points: float | None  # in percentage points, when both are on the percent scale
+    units: float  # in the units the evidence value is written in (0.047 for fractions)
+
+    @property
+    def in_points(self) -> bool:
+        return self.points is not None
+
+    @property
+    def expected(self) -> float:
+        """The difference a delta "in points" must state."""
+        return self.points if self.points is not None else self.units
+
+    def relative_percent(self) -> float | None:
+        """The relative change in percent, for a delta written `+5%`."""
+        base = self.score.points if self.points is not None else self.score.value
+        if not base:
+            return None
+        return 100.0 * self.expected / base if self.points is not None else 100.0 * self.units / base
+
+    def accepts(self, delta: Delta | Number) -> bool:
+        """Whether a claimed delta agrees, within half a unit of its last digit."""
+        if isinstance(delta, Delta):
+            if delta.accepts(self.expected):
+                return True
+            relative = self.relative_percent() if delta.unit == "percent" else None
+            return relative is not None and delta.accepts(relative)
+        if _within(delta.value, self.units, delta.tolerance):
+            return True
+        return self.points is not None and _within(delta.value, self.points, delta.tolerance)
+
+
+def _within(value: float, expected: float, tolerance: float) -> bool:
+    return abs(value - expected) <= tolerance + 1e-9 * max(1.0, abs(value), abs(expected))
+
+
+# --------------------------------------------------------------------------- copy
+
+
+def public_copy(model: Artifact) -> list[CopyField]:
+    """Every prose field of the artifact, in file order of the format, with its path."""
+    fields: list[CopyField] = []
+    for name in PROSE_FIELDS:
+        text = getattr(model, name)
+        if isinstance(text, str) and text.strip():
+            fields.append(CopyField((name,), text))
+    for i, note in enumerate(model.notes or []):
+        if isinstance(note, str) and note.strip():
+            fields.append(CopyField(("notes", i), note))
+    for i, row in enumerate(model.competition or []):
+        if row.readout and row.readout.strip():
+            fields.append(CopyField(("competition", i, "readout"), row.readout,
+                                    None if row.is_self else i))
+    for i, claim in enumerate(model.claims or []):
+        if claim.text and claim.text.strip():
+            against = resolve_against(model, claim.against)
+            if against is not None and _rows(model)[against].is_self:
+                against = None
+            fields.append(CopyField(("claims", i, "text"), claim.text, against))
+    return fields
+
+
+def _preceding_word(text: str) -> str:
+    words = text.split()
+    return words[-1].lstrip("([{\"'").casefold() if words else ""
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of `text`; a period ends one only before whitespace and a word that
+    does not start in lower case, and never after an abbreviation ("e.g.", "vs.")."""
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _TERMINATOR_RE.finditer(text):
+        mark = match.group(0)
+        if mark.strip():
+            if mark == "." and _preceding_word(text[start:match.start()]) in ABBREVIATIONS:
+                continue
+            following = text[match.end():].lstrip()
+            if following and following[0].islower():
+                continue
+        _append(sentences, text, start, match.end())
+        start = match.end()
+    _append(sentences, text, start, len(text))
+    return sentences
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        sentences.append(Sentence(stripped, start + piece.index(stripped[0])))
+
+
+# --------------------------------------------------------------------------- cues
+
+
+def _asserted(sentence: str, start: int) -> bool:
+    """False when the cue at `start` follows a negation or condition in its clause."""
+    clause = _CLAUSE_BREAK_RE.split(sentence[:start])[-1]
+    words = [w.replace("\u2019", "'").casefold() for w in _WORD_RE.findall(clause)]
+    if words and words[-1] == "to":
+        return False
+    return not any(word in NON_ASSERTIVE for word in words[-3:])
+
+
+def find_cues(sentence: str) -> list[Cue]:
+    """The win cues of §3 in one sentence, in order (whole words only)."""
+    cues = [Cue("word", m.group(0), m.start(), m.end())
+            for m in _WORD_CUE_RE.finditer(sentence) if _asserted(sentence, m.start())]
+    cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _VS_RE.finditer(sentence)]
+    cues += [Cue("ratio", m.group(0), m.start(), m.end()) for m in _RATIO_RE.finditer(sentence)]
+    cues += [Cue("delta", d.text, d.start, d.end, d) for d in find_deltas(sentence)]
+    return sorted(cues, key=lambda cue: cue.start)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def name_tokens(name: str) -> list[str]:
+    """The tokens of a name: its words, and their parts split at `-`, `/`, `(`, `)`, `,`."""
+    tokens: list[str] = []
+    for word in name.split():
+        for token in (word.strip("(),/-"), *_TOKEN_SPLIT_RE.split(word)):
+            if token and token not in tokens:
+                tokens.append(token)
+    return tokens
+
+
+def is_distinctive(token: str) -> bool:
+    """A letter and a digit (`T5`, `7B`), or mixed case with a capital after the first
+    letter (`TinyGPT`); never an all-capital word, a part without letters or a generic word."""
+    if token.casefold() in GENERIC_WORDS or not any(ch.isalpha() for ch in token):
+        return False
+    if any(ch.isdigit() for ch in token):
+        return True
+    return any(ch.islower() for ch in token) and any(ch.isupper() for ch in token[1:])
+
+
+def distinctive_tokens(name: str) -> list[str]:
+    return [token for token in name_tokens(name) if is_distinctive(token)]
+
+
+def _term_re(term: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in term.split()]
+    return re.compile(r"(?<![\w.])" + r"\s+".join(words) + r"(?!\w|\.\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Match:
+    row: int
+    start: int
+    end: int
+    full: bool  # the whole system name or an alias, not a single token
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def inside(self, other: _Match) -> bool:
+        return other.start <= self.start and self.end <= other.end and other.length > self.length
+
+
+def _all_matches(sentence: str, rows: Sequence[CompetitionRow]) -> list[_Match]:
+    matches: list[_Match] = []
+    for i, row in enumerate(rows):
+        if row.is_self or not row.system or not row.system.strip():
+            continue
+        names = [row.system, *(alias for alias in row.aliases or [] if alias and alias.strip())]
+        for name in names:
+            matches += [_Match(i, m.start(), m.end(), True) for m in _term_re(name).finditer(sentence)]
+        for token in distinctive_tokens(row.system):
+            matches += [_Match(i, m.start(), m.end(), False) for m in _term_re(token).finditer(sentence)]
+    return matches
+
+
+def _best_per_word(sentence: str, matches: list[_Match]) -> list[_Match]:
+    """Within one word of the sentence, the row whose tokens cover most of it wins:
+    `SQLCoder-7B` names the row holding `SQLCoder`, not another row that shares `7B`."""
+    kept = [m for m in matches if m.full]
+    for word in re.finditer(r"\S+", sentence):
+        inside = [m for m in matches if not m.full and word.start() <= m.start and m.end <= word.end()]
+        cover: dict[int, set[int]] = {}
+        for m in inside:
+            cover.setdefault(m.row, set()).update(range(m.start, m.end))
+        if not cover:
+            continue
+        best = max(len(chars) for chars in cover.values())
+        kept += [m for m in inside if len(cover[m.row]) == best]
+    return kept
+
+
+def named_rows(sentence: str, rows: Sequence[CompetitionRow]) -> tuple[int, ...]:
+    """Indexes of the rows `sentence` names, in order of first mention.
+
+    A row is named by its `system`, an alias, or a distinctive token of its system
+    name, case-insensitively and as whole words. A token inside a longer name of
+    another row gives way to that row. `self: true` rows are never named.
+    """
+    matches = _all_matches(sentence, rows)
+    matches = [m for m in matches if not any(o.row != m.row and m.inside(o) for o in matches)]
+    ordered: dict[int, int] = {}
+    for m in sorted(_best_per_word(sentence, matches), key=lambda m: m.start):
+        ordered.setdefault(m.row, m.start)
+    return tuple(ordered)
+
+
+def _rows(model: Artifact) -> list[CompetitionRow]:
+    return list(model.competition or [])
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def resolve_against(model: Artifact, against: str | None) -> int | None:
+    """The row whose `system` or alias is `against` (case and spacing aside), or None."""
+    if not against or not against.strip():
+        return None
+    wanted = _normalised(against)
+    for i, row in enumerate(_rows(model)):
+        names = [row.system or "", *(row.aliases or [])]
+        if any(name and _normalised(name) == wanted for name in names):
+            return i
+    return None
+
+
+def row_names(model: Artifact) -> list[str]:
+    """Every `system` and alias of the artifact's rows, for did-you-mean hints."""
+    names: list[str] = []
+    for row in _rows(model):
+        names += [n for n in [row.system, *(row.aliases or [])] if n]
+    return names
+
+
+# --------------------------------------------------------------------------- before/after
+
+
+def baseline_words(model: Artifact) -> frozenset[str]:
+    """The words (and word parts) of the artifact's evidence `baseline_name`s."""
+    words: set[str] = set()
+    for row in model.evidence or []:
+        if row.baseline_name:
+            words.update(t.casefold() for t in name_tokens(row.baseline_name)
+                         if any(ch.isalpha() for ch in t) and t.casefold() not in _FILLER)
+    return frozenset(words)
+
+
+def _is_numberish(token: str) -> bool:
+    return parse_measure(token.rstrip(".")).kind in ("number", "range", "compound")
+
+
+def _neighbour_word(tokens: list[str]) -> str | None:
+    for token in tokens:
+        clean = token.strip(".\"'").casefold()
+        if not clean or clean in _FILLER or _is_numberish(token):
+            continue
+        return clean
+    return None
+
+
+def _gains(model: Artifact) -> list[tuple[EvidenceRow, Number, Number]]:
+    """Evidence rows with both a numeric value and a numeric baseline."""
+    pairs: list[tuple[EvidenceRow, Number, Number]] = []
+    for row in model.evidence or []:
+        value, baseline = parse_measure(row.value).single, parse_measure(row.baseline).single
+        if value is not None and baseline is not None:
+            pairs.append((row, value, baseline))
+    return pairs
+
+
+def _is_pair(a: str, b: str, model: Artifact) -> bool:
+    first, second = parse_measure(a.rstrip(".,;")).single, parse_measure(b.rstrip(".,;")).single
+    if first is None or second is None:
+        return False
+    return any((first.matches(value) and second.matches(baseline))
+               or (first.matches(baseline) and second.matches(value))
+               for _, value, baseline in _gains(model))
+
+
+def _before_after_vs(sentence: str, cue: Cue, model: Artifact, words: frozenset[str]) -> bool:
+    """`65% vs stock 59.6%` (a baseline word beside "vs") or `0.65 vs 0.596` (an
+    evidence row's value and baseline on either side)."""
+    before = _NEIGHBOUR_RE.findall(sentence[:cue.start])
+    after = _NEIGHBOUR_RE.findall(sentence[cue.end:])
+    for word in (_neighbour_word(after[:3]), _neighbour_word(list(reversed(before))[:3])):
+        if word is not None and (word in words or any(p.casefold() in words for p in name_tokens(word))):
+            return True
+    return bool(before and after) and _is_pair(before[-1], after[0], model)
+
+
+def _before_after_delta(delta: Delta, model: Artifact) -> bool:
+    """A delta equal to an evidence row's own value minus its baseline."""
+    for _, value, baseline in _gains(model):
+        if value.scaled and baseline.scaled and value.points is not None and baseline.points is not None:
+            if delta.accepts(value.points - baseline.points):
+                return True
+        elif delta.accepts(value.value - baseline.value):
+            return True
+    return False
+
+
+def _claiming_cues(sentence: str, cues: list[Cue], named: tuple[int, ...], model: Artifact,
+                   words: frozenset[str]) -> tuple[Cue, ...]:
+    """The cues that claim a win: before/after wording removed."""
+    kept: list[Cue] = []
+    for cue in cues:
+        if cue.kind == "vs" and _before_after_vs(sentence, cue, model, words):
+            continue
+        if cue.kind == "delta" and cue.delta and not named and _before_after_delta(cue.delta, model):
+            continue
+        kept.append(cue)
+    return tuple(kept)
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def win_claims_in(copy: CopyField, model: Artifact) -> list[WinClaim]:
+    """The win claims of one prose field."""
+    rows = _rows(model)
+    words = baseline_words(model)
+    claims: list[WinClaim] = []
+    for sentence in split_sentences(copy.text):
+        found = find_cues(sentence.text)
+        if not found:
+            continue
+        named = named_rows(sentence.text, rows)
+        cues = _claiming_cues(sentence.text, found, named, model, words)
+        if not cues:
+            continue
+        others = [i for i in named if i != copy.context_row]
+        about = named if others else ((copy.context_row,) if copy.context_row is not None else ())
+        deltas = tuple(cue.delta for cue in cues if cue.delta is not None)
+        claims.append(WinClaim(copy.path, sentence.text, cues, named, about, deltas, copy.context_row))
+    return claims
+
+
+def find_win_claims(model: Artifact) -> list[WinClaim]:
+    """Every win claim in the artifact's public copy, in field order."""
+    claims: list[WinClaim] = []
+    for copy in public_copy(model):
+        claims += win_claims_in(copy, model)
+    return claims
+
+
+# --------------------------------------------------------------------------- policy and gates
+
+
+def win_claim_labels(policy: Policy) -> frozenset[str]:
+    """The comparability labels whose rows public copy may claim wins over."""
+    return frozenset(name for name, label in policy.labels.items() if label.win_claims)
+
+
+def evidence_row(model: Artifact, gate: str | None) -> EvidenceRow | None:
+    """The evidence row measured on `gate` (spacing aside), or None."""
+    if not gate or not gate.strip():
+        return None
+    wanted = " ".join(gate.split())
+    for row in model.evidence or []:
+        if row.gate and " ".join(row.gate.split()) == wanted:
+            return row
+    return None
+
+
+def evidence_reported_missing(model: Artifact, policy: Policy) -> bool:
+    """True when `evidence` is absent or empty and its state requires evidence: AL002 or
+    AL103 already report it, and rules that compare with evidence stay quiet."""
+    if model.evidence:
+        return False
+    state = policy.states.get(model.state or "")
+    return state is None or state.requires_evidence
+
+
+def evidence_gates(model: Artifact) -> list[str]:
+    return [row.gate for row in model.evidence or [] if row.gate]
+
+
+def gate_difference(model: Artifact, row_index: int) -> GateDifference | None:
+    """Evidence value minus the row's score on the row's `gate`, when both are numbers."""
+    rows = _rows(model)
+    if not 0 <= row_index < len(rows):
+        return None
+    row = rows[row_index]
+    evidence = evidence_row(model, row.gate)
+    if evidence is None or row.gate is None:
+        return None
+    value, score = parse_measure(evidence.value).single, parse_measure(row.score).single
+    if value is None or score is None:
+        return None
+    if value.scaled and score.scaled and value.points is not None and score.points is not None:
+        points = value.points - score.points
+        units = points if value.percent else points / 100
+        return GateDifference(row.gate, value, score, points, units)
+    return GateDifference(row.gate, value, score, None, value.value - score.value)
+
+
+def claim_delta(raw: object) -> Delta | Number | None:
+    """A structured claim's `delta`: a number in the gate's units (`0.047`) or a delta
+    in points (`"+4.7 points"`); None when it is neither."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return number_from_float(raw)
+    if isinstance(raw, str):
+        return parse_delta(raw) or parse_number(raw)
+    return None

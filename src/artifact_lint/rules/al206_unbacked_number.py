@@ -1,0 +1,106 @@
+"""A number in `public_value` matches no evidence or competition value.
+
+## What it does
+Reads every number written with a decimal point or a percent sign in
+`public_value` (`0.612`, `58%`, `77.1-96%`) and looks for it among the
+artifact's own measured values: evidence `value` and `baseline`, competition
+`score` (range ends and compound parts included), the runtime figures in
+`performance`, and the differences those rows imply (evidence value minus its
+baseline, or minus a `Direct` row's score on its gate). Fractions and percents
+are one scale (`0.58` equals `58%`), and a number matches within half a unit of
+its last digit (`0.61` matches `0.612`). Signed deltas are left to AL204, and
+numbers glued to a word or unit (`Qwen2.5`, `0.6B`, `3.8ms`) are not read.
+
+## Why it matters
+`public_value` is the line people quote. A number there that no row of the
+artifact holds is either a typo, a figure from an older run, or a result
+measured somewhere the artifact does not show; each one is a claim the
+evidence does not back.
+
+## Example
+```yaml
+public_value: Field exact 0.621 on the public slice, up from 0.565 for the stock model.
+evidence:
+  - gate: Public extraction exact, 80 rows
+    value: 0.612
+    baseline: 0.565
+```
+
+## Use instead
+```yaml
+public_value: Field exact 61.2% on the public slice, up from 0.565 for the stock model.
+evidence:
+  - gate: Public extraction exact, 80 rows
+    value: 0.612
+    baseline: 0.565
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from artifact_lint.claims import evidence_reported_missing, gate_difference, win_claim_labels
+from artifact_lint.findings import Problem
+from artifact_lint.measures import Number, find_deltas, find_numbers, number_from_float, parse_measure
+from artifact_lint.models import Artifact
+from artifact_lint.repository import ArtifactFile, Repository
+
+CODE = "AL206"
+NAME = "unbacked-number"
+SEVERITY = "warning"
+SCOPE = "artifact"
+
+
+def _difference(value: Number, baseline: Number) -> list[Number]:
+    """value - baseline, in points when both are on the percent scale, else as written."""
+    if value.points is not None and baseline.points is not None and value.scaled and baseline.scaled:
+        points = value.points - baseline.points
+        return [Number(points, 0, True), Number(points / 100)]
+    return [Number(value.value - baseline.value)]
+
+
+def backing_numbers(model: Artifact, win_labels: frozenset[str]) -> list[Number]:
+    """Every number the artifact's own rows hold or imply."""
+    numbers: list[Number] = []
+    for evidence in model.evidence or []:
+        value, baseline = parse_measure(evidence.value), parse_measure(evidence.baseline)
+        numbers += [*value.candidates(), *baseline.candidates()]
+        if value.single is not None and baseline.single is not None:
+            numbers += _difference(value.single, baseline.single)
+    for index, row in enumerate(model.competition or []):
+        numbers += parse_measure(row.score).candidates()
+        if row.label in win_labels:
+            diff = gate_difference(model, index)
+            if diff is not None:
+                numbers += _difference(diff.value, diff.score)
+    performance = model.performance
+    if performance is not None:
+        for figure in (performance.latency_ms, performance.ram_gb, performance.tokens_per_s,
+                       performance.eval_time_s):
+            if figure is not None:
+                numbers.append(number_from_float(figure))
+    return numbers
+
+
+def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
+    model = artifact.model
+    if model is None or not model.public_value:
+        return
+    if evidence_reported_missing(model, repo.policy):
+        return  # AL002 / AL103 report the missing evidence
+    text = model.public_value
+    deltas = find_deltas(text)
+    backing = backing_numbers(model, win_claim_labels(repo.policy))
+    for found in find_numbers(text):
+        number = found.number
+        if number.decimals == 0 and not number.percent:
+            continue
+        if any(d.start <= found.start < d.end for d in deltas):
+            continue  # a signed delta: AL204 checks it against the rows
+        if any(number.matches(known) for known in backing):
+            continue
+        yield artifact.problem(
+            ("public_value",),
+            f"`{found.text.strip()}` in `public_value` matches no value of this artifact's evidence"
+            " or competition rows: correct it, or add the row it was measured on")
