@@ -457,30 +457,22 @@ def test_duplicate_json_key_points_at_the_second_key() -> None:
     assert "duplicate" in error.message.lower() and "id" in error.message
 
 
-@pytest.mark.xfail(strict=True, reason="loader._json_error_position finds the duplicate key by searching the "
-                   "text for its last occurrence, so a later string value with the same text wins")
 def test_duplicate_json_key_line_when_the_key_text_recurs_later() -> None:
     error = _error('{\n  "a": 1,\n  "a": 2,\n  "b": "a"\n}\n', ".json")
     assert error.position.line == 3
 
 
-@pytest.mark.xfail(strict=True, reason="loader._json_error_position locates NaN by text search, "
-                   "so `NaN` inside an earlier string wins")
 def test_json_nan_line_when_nan_appears_in_an_earlier_string() -> None:
     error = _error('{\n  "note": "NaN handling",\n  "value": NaN\n}\n', ".json")
     assert error.position.line == 3
 
 
-@pytest.mark.xfail(strict=True, reason="a control character raises yaml.ReaderError (not a MarkedYAMLError): "
-                   "parse_yaml reports it at line 1 column 1 with a two-line message")
 def test_control_character_points_at_its_line() -> None:
     error = _error(b"id: x\nstate: parked\nsummary: a\x01b\n")
     assert error.position.line == 3
     assert "\n" not in error.message
 
 
-@pytest.mark.xfail(strict=True, reason="resolve_plain calls int() on a >4300-digit decimal, which raises "
-                   "ValueError out of load_text instead of returning a LoadError")
 def test_huge_integer_is_a_load_error_or_a_value() -> None:
     result = load_text(b"id: x\nn: " + b"9" * 5000 + b"\n", ".yaml")
     assert isinstance(result, (Document, LoadError))

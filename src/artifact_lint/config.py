@@ -97,9 +97,10 @@ def parse_size(value: Any, where: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     match = _SIZE.match(value) if isinstance(value, str) else None
-    if not match:
-        raise ConfigError(f"{where}: expected a size such as 1048576 or \"1MiB\", got {value!r}")
-    return int(float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()])
+    size = int(float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]) if match else 0
+    if size <= 0:
+        raise ConfigError(f"{where}: expected a positive size such as 1048576 or \"1MiB\", got {value!r}")
+    return size
 
 
 def parse_severity(value: Any, where: str) -> Severity:

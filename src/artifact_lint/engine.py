@@ -37,8 +37,14 @@ class Result:
         return any(f.severity.rank >= threshold.rank for f in self.findings)
 
 
+def _configured_severity(code: str, config: Config) -> Severity | None:
+    """The `severity` override of the most specific matching code or prefix."""
+    matching = [prefix for prefix in config.severity if code.startswith(prefix)]
+    return config.severity[max(matching, key=len)] if matching else None
+
+
 def _finding(rule: Rule, problem: Problem, config: Config) -> Finding:
-    severity = config.severity.get(rule.code) or problem.severity or rule.severity
+    severity = _configured_severity(rule.code, config) or problem.severity or rule.severity
     end = problem.end
     return Finding(
         code=rule.code,

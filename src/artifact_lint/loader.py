@@ -195,7 +195,11 @@ class _Builder:
             )
         if isinstance(node, ScalarNode):
             if tag == _PLAIN:
-                return resolve_plain(node.value)
+                try:
+                    return resolve_plain(node.value)
+                except ValueError:  # an integer longer than Python will convert
+                    raise _LoadFailure(f"the number starting `{node.value[:20]}` has too many digits;"
+                                       " quote it if it is text", _pos(node)) from None
             if tag in (_MAP, _SEQ):
                 raise _LoadFailure(f"a scalar cannot carry tag `{tag}`", _pos(node))
             return _tagged_scalar(node)
@@ -269,6 +273,9 @@ def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         raise _LoadFailure(_yaml_error_message(exc, text), _yaml_error_position(exc)) from None
+    except yaml.reader.ReaderError as exc:
+        raise _LoadFailure(f"character 0x{exc.character:02x} is not allowed in YAML (a control character);"
+                           " remove it", _offset_position(text, exc.position)) from None
     except yaml.YAMLError as exc:
         raise _LoadFailure(f"YAML error: {exc}") from None
     except RecursionError:
@@ -281,6 +288,11 @@ def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
     except RecursionError:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     return Document(data, builder.positions, text)
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    return Position(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _reject_constant(name: str) -> Any:
@@ -296,16 +308,22 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _json_error_position(text: str, message: str) -> Position:
-    """Where a duplicate key or bad constant stands, found by searching the text."""
-    match = re.search(r"`([^`]*)`", message)
-    if match:
-        needle = json.dumps(match.group(1)) if "duplicate" in message else match.group(1)
-        index = text.rfind(needle) if "duplicate" in message else text.find(needle)
-        if index >= 0:
-            line = text.count("\n", 0, index) + 1
-            return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
-    return START
+_JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _json_error(text: str, message: str, limits: Limits) -> _LoadFailure:
+    """Locate a duplicate key or a NaN/Infinity constant that `json` rejected without a position."""
+    if message.startswith("duplicate key"):
+        try:
+            parse_yaml(text, limits)  # the YAML builder stops at the second key, with its position
+        except _LoadFailure as failure:
+            if "duplicate key" in failure.error.message:
+                return _LoadFailure(message, failure.error.position)
+        return _LoadFailure(message)
+    for match in _JSON_CONSTANT.finditer(text):  # skips string literals, finds the bare constant
+        if match.group(1):
+            return _LoadFailure(message, _offset_position(text, match.start(1)))
+    return _LoadFailure(message)
 
 
 def parse_json(text: str, limits: Limits = Limits()) -> Document:
@@ -315,7 +333,7 @@ def parse_json(text: str, limits: Limits = Limits()) -> Document:
     except json.JSONDecodeError as exc:
         raise _LoadFailure(f"JSON syntax error: {exc.msg}", Position(exc.lineno, exc.colno)) from None
     except ValueError as exc:
-        raise _LoadFailure(str(exc), _json_error_position(text, str(exc))) from None
+        raise _json_error(text, str(exc), limits) from None
     except RecursionError:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     try:

@@ -151,17 +151,41 @@ def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
 
 def _field_names(model_cls: type[BaseModel], loc: PathKey) -> list[str]:
     """The field names the model defines at the mapping that holds `loc`'s last key."""
-    cls: Any = model_cls
+    annotation: Any = model_cls
     for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        info = next((f for n, f in cls.model_fields.items() if (f.alias or n) == part), None)
-        if info is None:
-            return []
-        cls = _model_in(info.annotation)
-        if cls is None:
-            return []
-    return [f.alias or n for n, f in cls.model_fields.items()]
+        model = _model_in(annotation)
+        if model is not None and isinstance(part, str) and not _is_container(annotation):
+            info = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+            if info is None:
+                return []
+            annotation = info.annotation
+        else:  # a list index or a mapping key: step into the item type
+            annotation = _item_type(annotation)
+    model = _model_in(annotation)
+    if model is None or _is_container(annotation):
+        return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _args(annotation: Any) -> tuple[Any, ...]:
+    return tuple(a for a in (getattr(annotation, "__args__", ()) or ()) if a is not type(None))
+
+
+def _is_container(annotation: Any) -> bool:
+    """list[...] or dict[...], possibly inside `| None`."""
+    if getattr(annotation, "__origin__", None) in (list, dict):
+        return True
+    return any(getattr(a, "__origin__", None) in (list, dict) for a in _args(annotation))
+
+
+def _item_type(annotation: Any) -> Any:
+    for candidate in (annotation, *_args(annotation)):
+        origin = getattr(candidate, "__origin__", None)
+        if origin is list:
+            return candidate.__args__[0]
+        if origin is dict:
+            return candidate.__args__[1]
+    return None
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
