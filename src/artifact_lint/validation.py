@@ -96,7 +96,8 @@ def _invalid_message(path: PathKey, value: Any, errors: list[dict[str, Any]]) ->
     name = field_path(path) or "the file"
     types = [e["type"] for e in errors]
     if "finite_number" in types:
-        return f"`{name}` is {_kind_of(value)}; write a finite number, a percent string or null"
+        text = "a finite number, a percent string or null" if "string_type" in types else "a finite number or null"
+        return f"`{name}` is {_kind_of(value)}; write {text}"
     if "string_pattern_mismatch" in types:
         return (f"`{name}` `{value}` is not a slug; use lowercase letters, digits,"
                 " `.`, `_` and `-`, starting with a letter or digit")
