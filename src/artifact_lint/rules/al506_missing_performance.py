@@ -48,6 +48,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if model is None or not (model.package or model.weights):
         return
     performance = model.performance
+    if performance is None and artifact.value_at(("performance",)) is not None:
+        return  # AL003 reports a value of the wrong kind
     if performance is None:
         yield artifact.problem(("performance",), "model artifact reports no `performance`; add"
                                " latency_ms, ram_gb, tokens_per_s and eval_time_s (null with a `note` if not recorded)",
@@ -57,6 +59,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     for name in FIGURES:
         if getattr(performance, name) is not None:
             continue
+        if artifact.value_at(("performance", name)) is not None:
+            continue  # AL003 reports a value of the wrong kind
         written_null = artifact.has(("performance", name))
         if written_null and explained:
             continue
