@@ -7,14 +7,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Fix, Position, Problem, Severity
 from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
-from artifact_lint.models import Artifact, Decision, Policy
+from artifact_lint.models import Artifact, Decision, LabelPolicy, Policy, StatePolicy
 from artifact_lint.validation import Validated, validate
+
+if TYPE_CHECKING:
+    from artifact_lint.registry_doc import RegistryDocument
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -60,6 +63,9 @@ class SourceFile:
 @dataclass
 class ArtifactFile(SourceFile):
     validated: Validated[Artifact] | None = None
+    # "file" for artifacts/<id>.yaml; "registry-doc" for an entry read from the Markdown document.
+    origin: str = "file"
+    doc_id: str | None = None  # the id a registry-doc entry is filed under
 
     @property
     def model(self) -> Artifact | None:
@@ -68,7 +74,7 @@ class ArtifactFile(SourceFile):
     @property
     def id(self) -> str | None:
         value = self.value_at(("id",))
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, str) else self.doc_id
 
     @property
     def stem(self) -> str:
@@ -112,6 +118,15 @@ class Package:
 
 
 @dataclass
+class RegistryFile:
+    """The Markdown registry document as read, or why it could not be read."""
+
+    path: str
+    document: RegistryDocument | None = None
+    load_error: LoadError | None = None
+
+
+@dataclass
 class Repository:
     root: Path
     config: Config
@@ -121,10 +136,25 @@ class Repository:
     # Paths of the artifact files the user asked about; the others are loaded only
     # so that cross-file rules (duplicate ids, orphan packages) see the whole set.
     targets: set[str] = field(default_factory=set)
+    # Files under the artifact folders that are not metadata (AL504).
+    other_files: list[str] = field(default_factory=list)
+    # The Markdown registry document (config `registry-doc`, or one given on the command line).
+    registry: RegistryFile | None = None
+    # Entries of the registry document, linted as artifacts when the document is a target.
+    documented: list[ArtifactFile] = field(default_factory=list)
+    # The policy extended by the document's own states and labels tables.
+    document_policy: Policy | None = None
 
     @property
     def target_artifacts(self) -> list[ArtifactFile]:
-        return [a for a in self.artifacts if a.path in self.targets]
+        return [a for a in self.artifacts if a.path in self.targets] + self.documented
+
+    def policy_for(self, artifact: ArtifactFile) -> Policy:
+        """The policy in force for an artifact: a registry-doc entry also honours the
+        document's own states and labels tables."""
+        if artifact.origin == "registry-doc" and self.document_policy is not None:
+            return self.document_policy
+        return self.policy
 
     @cached_property
     def packages_by_path(self) -> dict[str, Package]:
@@ -179,7 +209,22 @@ def load_source(path: Path, root: Path, limits: Limits) -> tuple[Document | None
     return loaded, None
 
 
+def _outside_root(path: Path, root: Path) -> bool:
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+    real_root = root.resolve()
+    return resolved != real_root and real_root not in resolved.parents
+
+
 def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
+    if _outside_root(path, root):
+        return ArtifactFile(relative_posix(path, root), None,
+                            LoadError("the file is a link that leaves the repository root (or loops); it was not read"))
+    if path.is_dir():
+        return ArtifactFile(relative_posix(path, root), None,
+                            LoadError("this is a folder named like an artifact file; artifact files are plain files"))
     document, error = load_source(path, root, limits)
     artifact = ArtifactFile(relative_posix(path, root), document, error)
     if document is not None:
@@ -199,47 +244,128 @@ def load_package(folder: Path, root: Path, limits: Limits) -> Package:
     return Package(folder.name, relative_posix(folder, root), decision, files)
 
 
-def _walk_metadata(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every file under `folder`, sorted, skipping hidden files and folders.
+
+    A folder named like a metadata file is yielded (and not entered), so that it
+    is reported rather than silently skipped.
+    """
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.lower().endswith(METADATA_SUFFIXES) and not name.startswith("."):
+        named_like_files = [d for d in dirnames if d.lower().endswith(METADATA_SUFFIXES)]
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in named_like_files)
+        for name in sorted([*filenames, *named_like_files]):
+            if not name.startswith("."):
                 yield Path(dirpath) / name
 
 
-def collect_artifact_paths(root: Path, paths: Iterable[str]) -> list[Path]:
-    """Metadata files named by `paths` (files or folders), in a stable order."""
-    found: dict[Path, None] = {}
+def is_metadata(path: Path) -> bool:
+    return path.suffix.lower() in METADATA_SUFFIXES
+
+
+@dataclass
+class Collected:
+    """What the given paths hold: artifact files, registry documents, other files."""
+
+    metadata: list[Path] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+    others: list[Path] = field(default_factory=list)
+
+
+def collect(root: Path, paths: Iterable[str]) -> Collected:
+    """Sort the files named by `paths` (files or folders) into kinds, in a stable order.
+
+    A folder contributes its metadata files and (for AL504) its other files; a
+    Markdown file named directly is a registry document.
+    """
+    found = Collected()
+    seen: set[Path] = set()
+    real_root = root.resolve()
     for given in paths:
-        path = Path(given)
-        full = path if path.is_absolute() else root / path
+        full = root / given
         if not os.path.lexists(full):
             raise ToolError(f"path `{given}` does not exist")
         resolved = full.resolve()
-        if resolved != root.resolve() and root.resolve() not in resolved.parents:
+        if resolved != real_root and real_root not in resolved.parents:
             raise ToolError(f"path `{given}` is outside the repository root {root}")
-        full = root / resolved.relative_to(root.resolve())
         if full.is_dir():
-            for item in _walk_metadata(full):
-                found.setdefault(item, None)
-        else:
-            found.setdefault(full, None)
-    return list(found)
+            for item in _walk(full):
+                if item not in seen:
+                    seen.add(item)
+                    (found.metadata if is_metadata(item) else found.others).append(item)
+        elif full not in seen:
+            seen.add(full)
+            if full.suffix.lower() in (".md", ".markdown"):
+                found.documents.append(full)
+            else:
+                found.metadata.append(full)
+    return found
+
+
+def load_registry(path: Path, root: Path, limits: Limits) -> RegistryFile:
+    relative = relative_posix(path, root)
+    if _outside_root(path, root):
+        return RegistryFile(relative, None, LoadError("the document is a link that leaves the repository root"))
+    raw = _read_limited(path, limits)
+    if isinstance(raw, LoadError):
+        return RegistryFile(relative, None, raw)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return RegistryFile(relative, None, LoadError(
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the document as UTF-8", Position(line, 1)))
+    from artifact_lint.registry_doc import read_registry  # markdown-it-py is only needed here
+
+    return RegistryFile(relative, read_registry(text))
+
+
+def extend_policy(policy: Policy, document: RegistryDocument) -> Policy:
+    """The policy plus the document's own states and labels. A state the policy does
+    not describe is shipped only if its name begins with `release-ready`; a label it
+    does not describe allows no win claims."""
+    states = dict(policy.states)
+    for row in document.states:
+        states.setdefault(row.name, StatePolicy(meaning=row.meaning, shipped=row.name.startswith("release-ready")))
+    labels = dict(policy.labels)
+    for row in document.labels:
+        labels.setdefault(row.name, LabelPolicy(meaning=row.meaning, win_claims=False))
+    return Policy(states=states, labels=labels)
+
+
+def documented_artifacts(registry: RegistryFile) -> list[ArtifactFile]:
+    if registry.document is None:
+        return []
+    entries = []
+    for entry in registry.document.artifacts:
+        artifact = ArtifactFile(registry.path, entry.document, origin="registry-doc", doc_id=entry.id)
+        artifact.validated = validate(Artifact, entry.document.data)
+        entries.append(artifact)
+    return entries
 
 
 def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None) -> Repository:
-    """Load the artifacts under `paths` (default: the configured paths) as targets,
-    plus every artifact under the configured paths as context for cross-file rules."""
+    """Load the files under `paths` (default: the configured paths) as targets, plus
+    every artifact under the configured paths as context for cross-file rules, the
+    specialist packages, and the registry document."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
-    targets = collect_artifact_paths(root, config.paths if paths is None else paths)
-    context = collect_artifact_paths(root, [p for p in config.paths if (root / p).exists()])
-    repo.targets = {relative_posix(p, root) for p in targets}
-    for path in dict.fromkeys([*targets, *context]):
+    targets = collect(root, config.paths if paths is None else paths)
+    context = collect(root, [p for p in config.paths if (root / p).exists()])
+    repo.targets = {relative_posix(p, root) for p in targets.metadata}
+    for path in dict.fromkeys([*targets.metadata, *context.metadata]):
         repo.artifacts.append(load_artifact(path, root, limits))
     repo.artifacts.sort(key=lambda a: a.path)
+    repo.other_files = [relative_posix(p, root) for p in targets.others]
     specialists = root / config.specialists
     if specialists.is_dir() and repo.inside(config.specialists):
         for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):
             repo.packages.append(load_package(folder, root, limits))
+    document = targets.documents[0] if targets.documents else root / config.registry_doc
+    if document.is_file():
+        repo.registry = load_registry(document, root, limits)
+        if targets.documents:
+            repo.targets.add(repo.registry.path)
+            repo.documented = documented_artifacts(repo.registry)
+            if repo.registry.document is not None:
+                repo.document_policy = extend_policy(policy, repo.registry.document)
     return repo

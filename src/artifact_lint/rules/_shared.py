@@ -16,4 +16,4 @@ def state_policy(artifact: ArtifactFile, repo: Repository) -> StatePolicy | None
     model = artifact.model
     if model is None or not model.state:
         return None
-    return repo.policy.states.get(model.state)
+    return repo.policy_for(artifact).states.get(model.state)

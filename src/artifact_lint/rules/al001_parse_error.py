@@ -1,7 +1,7 @@
 """A metadata file cannot be read as one mapping.
 
 ## What it does
-Reports an artifact file that cannot be loaded: a YAML or JSON syntax error, a
+Reports an artifact file (or the registry document) that cannot be loaded: a YAML or JSON syntax error, a
 byte that is not UTF-8, a duplicate key, a tag (`!!python/...` and friends are
 never executed), a file over `max-file-size` (not read at all), nesting or
 alias expansion beyond the limits, an empty file, or a top level that is not a
@@ -34,16 +34,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.repository import Repository
 
 CODE = "AL001"
 NAME = "parse-error"
 SEVERITY = "error"
-SCOPE = "artifact"
+SCOPE = "repository"
 
 
-def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
-    error = artifact.load_error
-    if error is not None:
-        yield Problem(path=artifact.path, position=error.position, message=error.message,
-                      artifact=artifact.stem)
+def check(repo: Repository) -> Iterator[Problem]:
+    for artifact in repo.target_artifacts:
+        error = artifact.load_error
+        if error is not None:
+            yield Problem(path=artifact.path, position=error.position, message=error.message,
+                          artifact=artifact.stem)
+    registry = repo.registry
+    if registry is not None and registry.load_error is not None:
+        yield Problem(path=registry.path, position=registry.load_error.position,
+                      message=f"the registry document cannot be read: {registry.load_error.message}")

@@ -36,7 +36,7 @@ SCOPE = "artifact"
 
 def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
-    if model is None or not model.id or model.id == artifact.stem:
+    if artifact.origin != "file" or model is None or not model.id or model.id == artifact.stem:
         return
     yield artifact.problem(
         ("id",),

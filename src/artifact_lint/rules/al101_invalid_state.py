@@ -43,7 +43,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if model is None or not model.state or not model.state.strip():
         return
-    states = list(repo.policy.states)
+    states = list(repo.policy_for(artifact).states)
     if model.state not in states:
         hint = did_you_mean(model.state, states) or f"; the policy's states are {quoted_list(states)}"
         yield artifact.problem(("state",), f"state `{model.state}` is not a policy state{hint}")

@@ -49,11 +49,12 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if model is None or not model.competition:
         return
-    labels = list(repo.policy.labels)
+    policy = repo.policy_for(artifact)
+    labels = list(policy.labels)
     by_spelling = {_spelling_key(label): label for label in labels}
     for index, row in enumerate(model.competition):
         label = row.label
-        if label is None or not label.strip() or label in repo.policy.labels:
+        if label is None or not label.strip() or label in policy.labels:
             continue
         path = ("competition", index, "label")
         exact = by_spelling.get(_spelling_key(label))
