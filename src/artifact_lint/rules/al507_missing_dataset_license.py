@@ -41,9 +41,12 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if model is None or not model.datasets:
         return
     for index, dataset in enumerate(model.datasets):
+        path = ("datasets", index, "license")
+        raw = artifact.value_at(path)
+        if not isinstance(artifact.value_at(path[:2]), dict) or not (raw is None or isinstance(raw, str)):
+            continue  # AL003 reports a value of the wrong kind
         if dataset.license is None or not dataset.license.strip():
             name = f" `{dataset.name}`" if dataset.name else ""
-            path = ("datasets", index, "license")
-            yield artifact.problem(path, f"dataset{name} has no `license`; name it (or `unknown`"
-                                         " with a note, until it is cleared)",
+            yield artifact.problem(path, f"dataset{name} has no `license`; name it (or write `unknown`,"
+                                         " with why in `provenance`, until it is cleared)",
                                    at=artifact.value_or_absent_position(path))
