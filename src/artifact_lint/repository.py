@@ -271,11 +271,24 @@ class Collected:
     others: list[Path] = field(default_factory=list)
 
 
-def collect(root: Path, paths: Iterable[str]) -> Collected:
+def _checked_anyway(relative: str, config: Config) -> bool:
+    """Files every run checks on its own: packages, the policy, configuration.
+
+    Named on the command line (as pre-commit does), they are not artifact files.
+    """
+    specialists = config.specialists.strip("/") + "/"
+    return (relative.startswith(specialists)
+            or relative in (config.policy or "rules/policy.yaml", "pyproject.toml",
+                            "artifact-lint.toml", ".artifact-lint.toml"))
+
+
+def collect(root: Path, paths: Iterable[str], config: Config) -> Collected:
     """Sort the files named by `paths` (files or folders) into kinds, in a stable order.
 
     A folder contributes its metadata files and (for AL504) its other files; a
-    Markdown file named directly is a registry document.
+    Markdown file named directly is a registry document; a package file, the
+    policy or a config file named directly adds nothing, since every run checks
+    them.
     """
     found = Collected()
     seen: set[Path] = set()
@@ -294,6 +307,8 @@ def collect(root: Path, paths: Iterable[str]) -> Collected:
                     (found.metadata if is_metadata(item) else found.others).append(item)
         elif full not in seen:
             seen.add(full)
+            if _checked_anyway(relative_posix(full, root), config):
+                continue
             if full.suffix.lower() in (".md", ".markdown"):
                 found.documents.append(full)
             else:
@@ -349,8 +364,8 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     specialist packages, and the registry document."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
-    targets = collect(root, config.paths if paths is None else paths)
-    context = collect(root, [p for p in config.paths if (root / p).exists()])
+    targets = collect(root, config.paths if paths is None else paths, config)
+    context = collect(root, [p for p in config.paths if (root / p).exists()], config)
     repo.targets = {relative_posix(p, root) for p in targets.metadata}
     for path in dict.fromkeys([*targets.metadata, *context.metadata]):
         repo.artifacts.append(load_artifact(path, root, limits))
