@@ -1,0 +1,786 @@
+"""The registry document reader: small inline documents, then the real upstream versions."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from artifact_lint.findings import Position
+from artifact_lint.loader import Document
+from artifact_lint.models import Artifact
+from artifact_lint.registry_doc import DocArtifact, RegistryDocument, read_registry
+
+from conftest import shared_dir
+
+
+def _doc(text: str) -> RegistryDocument:
+    return read_registry(textwrap.dedent(text).lstrip("\n"))
+
+
+def _one(doc: RegistryDocument, artifact_id: str) -> DocArtifact:
+    found = [a for a in doc.artifacts if a.id == artifact_id]
+    assert len(found) == 1, [a.id for a in doc.artifacts]
+    return found[0]
+
+
+def _line(text: str, needle: str, start: int = 1) -> int:
+    """1-based number of the first line at or after `start` that holds `needle`."""
+    lines = textwrap.dedent(text).lstrip("\n").split("\n")
+    for number in range(start, len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    raise AssertionError(f"{needle!r} not found")
+
+
+def _check_positions(artifact: DocArtifact) -> None:
+    """Every value has a position; every mapping key has a key position; lines exist."""
+    positions = artifact.document.positions
+    n_lines = len(re.split(r"\r\n|\r|\n", artifact.document.text))
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> None:
+        if path:
+            assert path in positions.values, (artifact.id, path)
+            assert 1 <= positions.values[path].line <= n_lines
+            assert positions.values[path].column >= 1
+        if isinstance(value, dict):
+            for key, item in value.items():
+                assert path + (key,) in positions.keys, (artifact.id, path + (key,))
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, path + (index,))
+
+    walk(artifact.document.data, ())
+
+
+def _check_shape(doc: RegistryDocument) -> None:
+    """Keys are artifact-format keys and the data validates against the strict model."""
+    for artifact in doc.artifacts:
+        assert isinstance(artifact.document, Document)
+        assert set(artifact.data) <= set(Artifact.model_fields), artifact.data.keys()
+        Artifact.model_validate(artifact.data)
+        _check_positions(artifact)
+
+
+# --- every section kind -----------------------------------------------------------------
+
+FULL = """
+# Registry
+
+## Current Public Artifact List
+
+| Artifact | Type | State | Public value | Next release action |
+|---|---|---|---|---|
+| `tiny-router-v2` | Routed specialist | `candidate-current-best` | Router hits 0.812 on the toy slice. | Write the report. |
+| `demo-site` | Demo | `parked` | A demo. | Nothing for now. |
+
+## Artifact Details
+
+### `tiny-router-v2`
+
+Status: `report-only`
+
+Committed surface:
+
+- `specialists/tiny-router-v2/model_card.md`
+- Hub copy: `https://example.org/tiny-router-v2`
+
+Measured evidence:
+
+| Gate | Result |
+|---|---:|
+| Toy exact, 40 rows | 0.812 |
+| Toy recall | 58% |
+| Smoke | all green |
+| Not yet run | - |
+
+Competitive context:
+
+| System | Metric | Score | Comparable? | Readout |
+|---|---|---:|---|---|
+| Toy baseline | toy exact | 0.700 | `Direct` | Same forty rows. |
+| BigModel-70B | vendor suite | 77.1-90% | Directional | Different suite. |
+
+Release blockers:
+
+| Blocker | Why it matters | Unblock action |
+|---|---|---|
+| No latency run | Users need speed numbers. | Time one `generate` call. |
+
+Next release action:
+
+Publish the **toy report** with `tiny-router-v2` numbers.
+
+Then ask for review.
+
+Website page: `/artifacts/tiny-router-v2`
+
+Rejected alternatives:
+
+| Attempt | Toy exact | Toy recall | Decision |
+|---|---:|---:|---|
+| Single adapter | 0.640 | - | reject |
+
+External source notes:
+
+- `toy/baseline` is rerun locally;
+  numbers are ours.
+- Vendor numbers are self-reported.
+
+## Release Priority
+
+1. `tiny-router-v2` first.
+"""
+
+
+def test_every_section_kind_is_read() -> None:
+    doc = _doc(FULL)
+    assert [a.id for a in doc.artifacts] == ["tiny-router-v2", "demo-site"]
+    router = _one(doc, "tiny-router-v2")
+    assert router.list_state == "candidate-current-best"
+    assert router.status_line_state == "report-only"
+    assert router.data == {
+        "id": "tiny-router-v2",
+        "type": "Routed specialist",
+        "state": "report-only",
+        "public_value": "Router hits 0.812 on the toy slice.",
+        "evidence": [
+            {"gate": "Toy exact, 40 rows", "value": 0.812},
+            {"gate": "Toy recall", "value": "58%"},
+            {"gate": "Smoke", "value": "all green"},
+            {"gate": "Not yet run"},
+        ],
+        "competition": [
+            {"system": "Toy baseline", "metric": "toy exact", "score": 0.7, "label": "Direct",
+             "readout": "Same forty rows."},
+            {"system": "BigModel-70B", "metric": "vendor suite", "score": "77.1-90%",
+             "label": "Directional", "readout": "Different suite."},
+        ],
+        "blockers": [
+            {"blocker": "No latency run", "why": "Users need speed numbers.",
+             "unblock": "Time one generate call."},
+        ],
+        "next_release_action": "Publish the toy report with tiny-router-v2 numbers. "
+                               "Then ask for review.",
+        "surface": ["specialists/tiny-router-v2/model_card.md",
+                    "https://example.org/tiny-router-v2"],
+        "rejected_alternatives": [
+            {"attempt": "Single adapter", "results": {"Toy exact": 0.64}, "decision": "reject"},
+        ],
+        "source_notes": ["toy/baseline is rerun locally; numbers are ours.",
+                         "Vendor numbers are self-reported."],
+        "website": "/artifacts/tiny-router-v2",
+    }
+    _check_shape(doc)
+
+
+def test_list_only_artifact_has_only_list_fields() -> None:
+    demo = _one(_doc(FULL), "demo-site")
+    assert demo.status_line_state is None and demo.list_state == "parked"
+    assert demo.data == {"id": "demo-site", "type": "Demo", "state": "parked",
+                         "public_value": "A demo.", "next_release_action": "Nothing for now."}
+
+
+def test_positions_point_into_the_markdown() -> None:
+    doc = _doc(FULL)
+    router = _one(doc, "tiny-router-v2")
+    values, keys = router.document.positions.values, router.document.positions.keys
+    row = _line(FULL, "| `tiny-router-v2` |")
+    assert doc.list_table_line == _line(FULL, "| Artifact |")
+    assert doc.list_rows[0].line == row
+    assert values[("id",)] == Position(row, 3)  # where the cell starts
+    assert values[("type",)].line == row
+    status = _line(FULL, "Status:")
+    assert values[("state",)] == Position(status, 10)
+    assert keys[("state",)].line == status
+    table = _line(FULL, "| Gate | Result |")
+    assert values[("evidence",)] == keys[("evidence",)] == Position(table, 1)
+    recall = _line(FULL, "| Toy recall |")
+    assert values[("evidence", 1)].line == recall
+    assert values[("evidence", 1, "gate")] == Position(recall, 3)
+    assert values[("evidence", 1, "value")].line == recall
+    assert values[("blockers",)].line == _line(FULL, "| Blocker |")
+    assert values[("blockers", 0, "unblock")].line == _line(FULL, "| No latency run |")
+    assert values[("competition", 1, "label")].line == _line(FULL, "| BigModel-70B |")
+    nra = _line(FULL, "Publish the **toy report**")
+    assert values[("next_release_action",)].line == nra
+    assert values[("website",)].line == _line(FULL, "Website page:")
+    assert values[("surface", 1)] == Position(_line(FULL, "Hub copy"), 14)
+    assert values[("source_notes", 0)].line == _line(FULL, "`toy/baseline`")
+    rejected = _line(FULL, "| Single adapter |")
+    assert values[("rejected_alternatives", 0, "results", "Toy exact")].line == rejected
+    assert router.document.text == textwrap.dedent(FULL).lstrip("\n")
+
+
+# --- evidence columns ---------------------------------------------------------------------
+
+def _evidence(table: str) -> list[dict[str, Any]]:
+    text = f"### `probe`\n\nStatus: `blocked`\n\nMeasured evidence:\n\n{textwrap.dedent(table)}"
+    return _one(read_registry(text), "probe").data["evidence"]
+
+
+def test_before_after_columns() -> None:
+    rows = _evidence("""\
+        | Gate | Stock | Specialist |
+        |---|---:|---:|
+        | Hard gate | 0.58 | 1.00 |
+        | Heldout | - | 0.95 |
+        | Recall | 41% | 63% |
+        """)
+    assert rows == [
+        {"gate": "Hard gate", "value": 1.0, "baseline": 0.58, "baseline_name": "Stock"},
+        {"gate": "Heldout", "value": 0.95},
+        {"gate": "Recall", "value": "63%", "baseline": "41%", "baseline_name": "Stock"},
+    ]
+
+
+def test_baseline_column_is_found_by_its_name() -> None:
+    rows = _evidence("""\
+        | Gate | Candidate | Baseline |
+        |---|---|---|
+        | Exact | 0.7 | 0.6 |
+        """)
+    assert rows == [{"gate": "Exact", "value": 0.7, "baseline": 0.6, "baseline_name": "Baseline"}]
+
+
+def test_two_unnamed_columns_are_before_then_after() -> None:
+    rows = _evidence("""\
+        | Gate | v1 | v2 |
+        |---|---|---|
+        | Exact | 0.5 | 0.6 |
+        """)
+    assert rows == [{"gate": "Exact", "value": 0.6, "baseline": 0.5, "baseline_name": "v1"}]
+
+
+def test_many_columns_keep_the_others_in_note() -> None:
+    rows = _evidence("""\
+        | Gate | Ours | Rival A | Rival B | n |
+        |---|---|---|---|---|
+        | Exact | 57% | 93% | not run | 63 |
+        | Latency | 3ms | - | 500ms | x |
+        """)
+    assert rows == [
+        {"gate": "Exact", "value": "57%", "n": 63, "note": "Rival A: 93%; Rival B: not run"},
+        {"gate": "Latency", "value": "3ms", "note": "Rival B: 500ms"},
+    ]
+
+
+def test_attempt_ledger_is_flattened() -> None:
+    rows = _evidence("""\
+        | Attempt | Depth | Breadth | Decision |
+        |---|---:|---:|---|
+        | Stock | 58% | 59.6% | baseline |
+        | Ours | 100% | - | reject |
+        """)
+    assert rows == [
+        {"gate": "Stock / Depth", "value": "58%", "note": "Decision: baseline"},
+        {"gate": "Stock / Breadth", "value": "59.6%", "note": "Decision: baseline"},
+        {"gate": "Ours / Depth", "value": "100%", "note": "Decision: reject"},
+    ]
+
+
+def test_numbers_convert_and_odd_values_stay_text() -> None:
+    rows = _evidence("""\
+        | Gate | Result |
+        |---|---|
+        | a | 0.531 |
+        | b | -2 |
+        | c | 1e999 |
+        | d | 0.531 / 0.860 |
+        | e | — |
+        | f | n/a |
+        | g | |
+        """)
+    assert [row.get("value") for row in rows] == [0.531, -2.0, "1e999", "0.531 / 0.860",
+                                                   None, "n/a", None]
+
+
+# --- labels, order, unknown and missing sections -----------------------------------------------
+
+def test_labels_may_be_bold_headings_in_any_order_and_unknown_ones_are_ignored() -> None:
+    doc = _doc("""
+        ## Details
+
+        ### `alpha-one`
+
+        #### Release blockers
+
+        | Blocker | Why it matters | Unblock action |
+        |---|---|---|
+        | Slow | Too slow | Profile it |
+
+        **Status:** `blocked`
+
+        Something else entirely:
+
+        | Gate | Result |
+        |---|---|
+        | ignored | 1 |
+
+        - ignored bullet
+
+        **Next release action**
+
+        Fix the `loader`.
+
+        Canonical command:
+
+        ```bash
+        run it
+        ```
+
+        **Measured evidence:**
+
+        | Gate | Result |
+        |---|---|
+        | kept | 0.5 |
+
+        Website page: [/artifacts/alpha-one](https://example.org/x)
+        """)
+    alpha = _one(doc, "alpha-one")
+    assert alpha.data == {
+        "id": "alpha-one",
+        "state": "blocked",
+        "evidence": [{"gate": "kept", "value": 0.5}],
+        "blockers": [{"blocker": "Slow", "why": "Too slow", "unblock": "Profile it"}],
+        "next_release_action": "Fix the loader.",
+        "website": "https://example.org/x",
+    }
+    assert alpha.list_state is None and alpha.status_line_state == "blocked"
+    assert doc.list_rows == [] and doc.list_table_line is None
+    _check_shape(doc)
+
+
+def test_status_line_with_trailing_decision_and_without_backticks() -> None:
+    doc = _doc("""
+        ### `a-1`
+
+        Status: `report-only`; model decision: `reject`
+
+        ### `b-2`
+
+        Status: blocked, waiting on data
+
+        ### `c-3`
+
+        Status:
+
+        `parked`
+        """)
+    assert [(a.id, a.data.get("state")) for a in doc.artifacts] == [
+        ("a-1", "report-only"), ("b-2", "blocked"), ("c-3", "parked")]
+
+
+def test_detail_state_wins_over_the_list_and_both_are_kept() -> None:
+    text = """
+        | Artifact | Type | State | Public value | Next release action |
+        |---|---|---|---|---|
+        | `x-1` | Demo | `parked` | v | n |
+
+        ### `x-1`
+
+        Status: `blocked`
+        """
+    doc = _doc(text)
+    x1 = _one(doc, "x-1")
+    assert (x1.list_state, x1.status_line_state, x1.data["state"]) == ("parked", "blocked",
+                                                                      "blocked")
+    assert x1.document.positions.values[("state",)].line == _line(text, "Status:")
+    assert doc.list_table_line == 1  # found by its header, no heading needed
+
+
+def test_missing_sections_are_absent_and_explicit_none_is_empty() -> None:
+    doc = _doc("""
+        ### `quiet-one`
+
+        Status: `parked`
+
+        Release blockers: none
+
+        Competitive context:
+
+        None.
+        """)
+    quiet = _one(doc, "quiet-one")
+    assert quiet.data == {"id": "quiet-one", "state": "parked", "blockers": [], "competition": []}
+    for absent in ("evidence", "next_release_action", "surface", "type", "public_value"):
+        assert absent not in quiet.data
+
+
+def test_detail_only_ids_follow_the_list_ids_and_duplicates_stay_separate() -> None:
+    doc = _doc("""
+        ## Current Public Artifact List
+
+        | Artifact | Type | State | Public value | Next release action |
+        |---|---|---|---|---|
+        | `one` | T | `parked` | v | n |
+        | `one` | T | `blocked` | v | n |
+
+        ### `extra`
+
+        Status: `parked`
+
+        ### `one`
+
+        Status: `report-only`
+        """)
+    assert [(a.id, a.list_state, a.status_line_state) for a in doc.artifacts] == [
+        ("one", "parked", "report-only"), ("one", "blocked", None), ("extra", None, "parked")]
+
+
+def test_list_table_under_its_heading_with_other_columns() -> None:
+    doc = _doc("""
+        | Artifact | Type | State |
+        |---|---|---|
+        | `decoy` | T | `parked` |
+
+        ## Current public artifact list
+
+        | State | Artifact | Type | Next release action |
+        |---|---|---|---|
+        | `blocked` | [`real-one`](#real-one) | Kind | Go |
+        """)
+    assert [(r.id, r.type, r.state, r.public_value, r.next_release_action)
+            for r in doc.list_rows] == [("real-one", "Kind", "blocked", "", "Go")]
+    real = _one(doc, "real-one")
+    assert "public_value" not in real.data
+
+
+def test_states_and_labels_tables() -> None:
+    doc = _doc("""
+        | Label | Meaning |
+        |---|---|
+        | `Direct` | Same everything. |
+        | **Context** | Not the same. |
+
+        ## Artifact States
+
+        | State | Meaning |
+        |---|---|
+        | `release-ready-weights` | Public weights. |
+        | `parked` | Idle. |
+        """)
+    assert [(r.name, r.meaning, r.line) for r in doc.labels] == [
+        ("Direct", "Same everything.", 3), ("Context", "Not the same.", 4)]
+    assert [(r.name, r.line) for r in doc.states] == [("release-ready-weights", 10),
+                                                      ("parked", 11)]
+    assert doc.artifacts == [] and doc.list_rows == []
+
+
+def test_state_names_as_code_headings_are_not_artifacts() -> None:
+    doc = _doc("""
+        | State | Meaning |
+        |---|---|
+        | `parked` | Idle. |
+
+        ### `parked`
+
+        Details about the state.
+        """)
+    assert doc.artifacts == []
+
+
+# --- malformed and hostile input ---------------------------------------------------------------
+
+def test_malformed_tables_lose_only_what_cannot_be_read() -> None:
+    doc = _doc("""
+        | Artifact | Type | State | Public value | Next release action |
+        |---|---|---|---|---|
+        | `short-row` | T |
+        | `long-row` | T | `parked` | v | n | extra | cells |
+        | | T | `parked` | v | n |
+        | `esc\\|aped` | T | `parked` | v | n |
+
+        ### `short-row`
+
+        Measured evidence:
+
+        | Gate | Result |
+        |---|---|---|
+        | not a table | 1 |
+
+        Release blockers:
+
+        | Blocker |
+        |---|
+        | Only a name |
+        """)
+    assert [r.id for r in doc.list_rows] == ["short-row", "long-row", "esc|aped"]
+    short = _one(doc, "short-row")
+    assert short.data["type"] == "T" and "state" not in short.data
+    assert "evidence" not in short.data  # the delimiter row does not match: no table
+    assert short.data["blockers"] == [{"blocker": "Only a name"}]
+    assert _one(doc, "long-row").data["next_release_action"] == "n"
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\n", "\ufeff", "|", "###", "Status:",
+                                  "| a |\n|---|\n"])
+def test_empty_and_trivial_input(text: str) -> None:
+    doc = read_registry(text)
+    assert doc == RegistryDocument([], None, [], [], [])
+
+
+def test_bom_and_line_endings_keep_line_numbers() -> None:
+    body = ["\ufeff## Current Public Artifact List", "", "| Artifact | Type | State |",
+            "|---|---|---|", "| `a` | T | `parked` |", "", "### `a`", "", "Status: `blocked`"]
+    for newline in ("\n", "\r\n", "\r"):
+        doc = read_registry(newline.join(body))
+        a = _one(doc, "a")
+        assert doc.list_rows[0].line == 5
+        assert a.document.positions.values[("state",)] == Position(9, 10)
+
+
+WEIRD = [
+    "\udcff\udcfe broken bytes \ud800",
+    "### `\udcff`\n\nStatus: `\ud800`\n\nMeasured evidence:\n\n"
+    "| Gate | x |\n|---|---|\n| \x00 | \x7f |",
+    "\x00" * 200,
+    "> " * 5000 + "| a |",
+    "[" * 5000 + "`" * 5000,
+    "".join("  " * i + "- `x`\n" for i in range(300)),
+    "| Artifact | Type | State |\n|---|---|---|\n" + "| `a` | \\| | ` |\n" * 100,
+    "### `a`\nCommitted surface:\n-\n- ``\n- `` ` ``\n",
+    "\u2028\u2029\x0b\x0c\x1c### `a`\x85Status: `b`",
+]
+
+
+@pytest.mark.parametrize("text", WEIRD)
+def test_weird_input_never_raises(text: str) -> None:
+    doc = read_registry(text)
+    assert isinstance(doc, RegistryDocument)
+    for artifact in doc.artifacts:
+        _check_positions(artifact)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    "| Artifact | Type | State |\n", "|---|---|---|\n", "| `a` | T | `s` |\n", "### `a`\n",
+    "Status: ", "`blocked`", "Measured evidence:\n", "| Gate | Stock | Ours |\n",
+    "| g | 0.5 | - |\n", "Release blockers:\n", "- `x`\n", "**", "\n", "\r", "> ", "  ",
+    "Next release action:\n", "```\n", "\udcff", "\x00", "|", "`", "\\",
+]) | st.text(max_size=8), max_size=40))
+def test_fuzzed_documents_never_raise(parts: list[str]) -> None:
+    doc = read_registry("".join(parts))
+    for artifact in doc.artifacts:
+        assert isinstance(artifact.data, dict)
+        _check_positions(artifact)
+
+
+def test_one_parse_is_fast_on_a_large_document() -> None:
+    block = "\n".join(f"### `a{i}`\n\nStatus: `parked`\n\nMeasured evidence:\n\n"
+                      f"| Gate | Result |\n|---|---|\n| g | 0.{i} |\n" for i in range(1500))
+    start = time.perf_counter()
+    doc = read_registry(block)
+    assert len(doc.artifacts) == 1500
+    assert time.perf_counter() - start < 10
+
+
+# --- the real upstream document, three versions -------------------------------------------------
+
+VERSIONS = ("00a7e3f", "b1d8637", "174cd32")
+
+
+def _upstream(version: str) -> tuple[str, RegistryDocument]:
+    path: Path = shared_dir() / "corpus" / "upstream" / f"public-artifacts@{version}.md"
+    text = path.read_text(encoding="utf-8")
+    return text, read_registry(text)
+
+
+def _real_line(text: str, needle: str, after: str | None = None) -> int:
+    lines = text.split("\n")
+    start = 0
+    if after is not None:
+        start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1
+
+
+EARLY_IDS = ["qwen3-4b-file-ops-distilled", "qwen06-sql-routed-v1", "factory-run-schema-v1",
+             "browser-playground"]
+LATE_IDS = ["pace-intent-router-v8", "qwen3-4b-file-ops-distilled", "qwen3-4b-rest-fused",
+            "qwen3-4b-multibackend-distilled", "vibethinker-3b-mlx",
+            "vibethinker-3b-agentic-distilled", "hf-specialist-model-archive-v1",
+            "qwen06-sql-routed-v1", "factory-run-schema-v1", "browser-playground"]
+
+
+@pytest.mark.parametrize("version,ids", [("00a7e3f", EARLY_IDS), ("b1d8637", EARLY_IDS),
+                                         ("174cd32", LATE_IDS)])
+def test_upstream_artifacts(version: str, ids: list[str]) -> None:
+    text, doc = _upstream(version)
+    assert [a.id for a in doc.artifacts] == ids
+    assert [r.id for r in doc.list_rows] == ids
+    assert doc.list_table_line == _real_line(text, "| Artifact | Type | State |")
+    assert [r.name for r in doc.labels] == ["Direct", "Directional", "Not comparable"]
+    _check_shape(doc)
+
+
+@pytest.mark.parametrize("version,sql_state,undeclared,admits_weights", [
+    ("00a7e3f", "candidate-current-best", set(), False),
+    ("b1d8637", "report-ready-candidate", {"report-ready-candidate"}, False),
+    ("174cd32", "report-ready-candidate", {"report-ready-candidate"}, True),
+])
+def test_upstream_states_against_their_own_states_table(
+        version: str, sql_state: str, undeclared: set[str], admits_weights: bool) -> None:
+    _, doc = _upstream(version)
+    declared = {row.name for row in doc.states}
+    used = {a.list_state for a in doc.artifacts} | {a.status_line_state for a in doc.artifacts}
+    assert used - {None} - declared == undeclared
+    assert ("release-ready-weights" in declared) is admits_weights
+    sql = _one(doc, "qwen06-sql-routed-v1")
+    assert (sql.list_state, sql.status_line_state, sql.data["state"]) == (sql_state,) * 3
+    for artifact in doc.artifacts:  # no version lets the list and a Status line disagree
+        if artifact.status_line_state is not None:
+            assert artifact.status_line_state == artifact.list_state
+
+
+def test_upstream_states_per_artifact_in_the_latest_version() -> None:
+    _, doc = _upstream("174cd32")
+    assert {a.id: a.data["state"] for a in doc.artifacts} == {
+        "pace-intent-router-v8": "release-ready-weights",  # its Status line adds a decision
+        "qwen3-4b-file-ops-distilled": "release-ready-weights",
+        "qwen3-4b-rest-fused": "release-ready-weights",
+        "qwen3-4b-multibackend-distilled": "report-only",
+        "vibethinker-3b-mlx": "report-only",
+        "vibethinker-3b-agentic-distilled": "blocked",
+        "hf-specialist-model-archive-v1": "report-only",
+        "qwen06-sql-routed-v1": "report-ready-candidate",
+        "factory-run-schema-v1": "report-only",
+        "browser-playground": "parked",
+    }
+    assert [r.name for r in doc.states] == [
+        "release-ready-metadata", "release-ready-weights", "candidate-current-best",
+        "report-only", "blocked", "parked"]
+
+
+@pytest.mark.parametrize("version,blockers", [
+    ("00a7e3f", {"qwen3-4b-file-ops-distilled": 3, "qwen06-sql-routed-v1": 5}),
+    ("b1d8637", {"qwen3-4b-file-ops-distilled": 3, "qwen06-sql-routed-v1": 5}),
+    ("174cd32", {"pace-intent-router-v8": 2, "qwen3-4b-file-ops-distilled": 2,
+                 "vibethinker-3b-mlx": 2, "vibethinker-3b-agentic-distilled": 3,
+                 "hf-specialist-model-archive-v1": 2, "qwen06-sql-routed-v1": 5}),
+])
+def test_upstream_blockers(version: str, blockers: dict[str, int]) -> None:
+    _, doc = _upstream(version)
+    with_table = {a.id: len(a.data["blockers"]) for a in doc.artifacts if "blockers" in a.data}
+    assert with_table == blockers
+    # the rest have no blockers table at all (AL301 for the non-shipped ones)
+    for artifact in doc.artifacts:
+        for row in artifact.data.get("blockers", []):
+            assert set(row) == {"blocker", "why", "unblock"}
+            assert all(row.values())
+
+
+def test_upstream_without_blockers_in_the_latest_version() -> None:
+    _, doc = _upstream("174cd32")
+    assert sorted(a.id for a in doc.artifacts if "blockers" not in a.data) == [
+        "browser-playground", "factory-run-schema-v1", "qwen3-4b-multibackend-distilled",
+        "qwen3-4b-rest-fused"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_upstream_file_ops_evidence(version: str) -> None:
+    text, doc = _upstream(version)
+    file_ops = _one(doc, "qwen3-4b-file-ops-distilled")
+    assert file_ops.data["evidence"] == [
+        {"gate": "File-ops hard gate", "value": 1.0, "baseline": 0.58, "baseline_name": "Stock"},
+        {"gate": "File-ops hardgen heldout", "value": 0.95},
+        {"gate": "Out-of-domain breadth", "value": 0.423, "baseline": 0.596,
+         "baseline_name": "Stock"},
+    ]
+    values = file_ops.document.positions.values
+    assert values[("evidence", 0, "gate")].line == _real_line(
+        text, "| File-ops hard gate |", after="### `qwen3-4b-file-ops-distilled`")
+    assert values[("evidence",)].line == _real_line(
+        text, "| Gate | Stock |", after="### `qwen3-4b-file-ops-distilled`")
+    assert values[("state",)].line == _real_line(
+        text, "Status:", after="### `qwen3-4b-file-ops-distilled`")
+    assert values[("type",)].line == _real_line(text, "| `qwen3-4b-file-ops-distilled` |")
+    assert file_ops.data["surface"][:5] == [
+        "specialists/qwen3-4b-file-ops-distilled/model_card.md",
+        "specialists/qwen3-4b-file-ops-distilled/eval_report.json",
+        "specialists/qwen3-4b-file-ops-distilled/tinygpt.lock.json",
+        "specialists/qwen3-4b-file-ops-distilled/prompt.md",
+        "specialists/registry.json",
+    ]
+
+
+@pytest.mark.parametrize("version,own_system", [
+    ("00a7e3f", "TinyGPT routed SQL v1"),
+    ("b1d8637", "TinyGPT routed SQL v1"),
+    ("174cd32", "posttrainllm routed SQL v1"),
+])
+def test_upstream_sql_competition_and_evidence(version: str, own_system: str) -> None:
+    text, doc = _upstream(version)
+    sql = _one(doc, "qwen06-sql-routed-v1")
+    competition = sql.data["competition"]
+    assert [(r["system"], r["score"], r["label"]) for r in competition] == [
+        (own_system, "0.531 / 0.860", "Direct"),
+        ("T5-small local baseline", 0.484, "Direct"),
+        ("Defog SQLCoder-7B-2", "77.1-96%", "Directional"),
+        ("Arctic-Text2SQL-R1-7B", "68.47%", "Not comparable"),
+        ("Arctic-Text2SQL-R1-14B / 32B", "70.04% / 71.83%", "Not comparable"),
+    ]
+    assert {r["label"] for r in competition} <= {r.name for r in doc.labels}
+    assert [(r["gate"], r["value"]) for r in sql.data["evidence"]][:4] == [
+        ("Public b-mc2 exact, 64 rows", 0.531),
+        ("T5-small public baseline, same 64 rows", 0.484),
+        ("Synthetic SQLite execution, 50 rows", 0.86),
+        ("Synthetic SQLite exact, 50 rows", 0.84),
+    ]
+    assert isinstance(sql.data["evidence"][4]["value"], str)  # the router smoke is text
+    assert [(r["attempt"], r["results"]["Public exact"], r["decision"])
+            for r in sql.data["rejected_alternatives"]] == [
+        ("Single public v4 adapter", 0.531, "route required"),
+        ("Blended SFT v1", 0.297, "reject"),
+        ("Best static LoRA composition tested", 0.516, "reject"),
+        ("BIRD+b-mc2 v5", 0.438, "reject"),
+    ]
+    assert len(sql.data["source_notes"]) == 4
+    assert sql.data["website"] == "/artifacts/qwen06-sql-routed-v1"
+    nra = sql.data["next_release_action"]
+    assert "qwen06-sql-routed-v1" in nra and "`" not in nra and "**" not in nra
+    assert "T5" in nra  # the win claim the linter checks against the Direct T5 row
+    values = sql.document.positions.values
+    assert values[("competition", 1, "label")].line == _real_line(
+        text, "| T5-small local baseline |")
+    assert values[("next_release_action",)].line == _real_line(
+        text, "Publish `qwen06-sql-routed-v1`")
+
+
+def test_upstream_latest_version_new_tables() -> None:
+    _, doc = _upstream("174cd32")
+    pace = _one(doc, "pace-intent-router-v8")
+    assert [(r["gate"], r["value"]) for r in pace.data["evidence"]] == [
+        ("Source-matched synthetic holdout", "95.5%"),
+        ("Sealed V1 exact accuracy", "57.1%"),
+        ("Sealed V1 unknown recall", "55.6%"),
+        ("Mean warm latency", "3.8ms"),
+    ]
+    assert "Qwen3 4B: 93.7%" in pace.data["evidence"][1]["note"]
+    assert pace.data["surface"][-1].startswith("https://huggingface.co/")
+    rest = _one(doc, "qwen3-4b-rest-fused")
+    assert rest.data["evidence"] == [
+        {"gate": "File-ops hard gate", "value": 1.0, "baseline": 0.58, "baseline_name": "Stock"},
+        {"gate": "Out-of-domain breadth", "value": 0.65, "baseline": 0.596,
+         "baseline_name": "Stock"},
+    ]
+    multi = _one(doc, "qwen3-4b-multibackend-distilled")
+    ledger = {r["gate"]: r["value"] for r in multi.data["evidence"]}
+    assert ledger["Multibackend distillation / Out-of-domain breadth"] == "31%"
+    assert ledger["Stock Qwen3-4B / File-ops depth"] == "58%"
+    assert len(ledger) == 8
+    archive = _one(doc, "hf-specialist-model-archive-v1")
+    assert "evidence" not in archive.data  # its archive tables are not evidence
+    for artifact_id in ("vibethinker-3b-mlx", "vibethinker-3b-agentic-distilled"):
+        assert "evidence" not in _one(doc, artifact_id).data
+    for artifact_id in ("factory-run-schema-v1", "browser-playground"):
+        only_list = _one(doc, artifact_id)
+        assert only_list.status_line_state is None
+        assert set(only_list.data) == {"id", "type", "state", "public_value",
+                                       "next_release_action"}
