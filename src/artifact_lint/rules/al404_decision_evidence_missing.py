@@ -42,18 +42,19 @@ def check(repo: Repository) -> Iterator[Problem]:
         if record is None or model is None or not model.evidence_sources:
             continue
         for index, source in enumerate(model.evidence_sources):
-            if not source.strip() or ANY_URL.match(source):
+            text = source.strip()  # as AL503 reads it
+            if not text or ANY_URL.match(text):
                 continue
-            if is_absolute(source.strip()):
+            if is_absolute(text):
                 continue  # AL503: an absolute path
-            in_package = f"{package.path}/{source}"
-            if repo.exists(in_package) or repo.exists(source):
+            in_package = f"{package.path}/{text}"
+            if repo.exists(in_package) or repo.exists(text):
                 continue
-            if repo.inside(in_package) is None and repo.inside(source) is None:
+            if repo.inside(in_package) is None and repo.inside(text) is None:
                 continue  # AL503: the path leaves the root
             yield Problem(
                 path=record.path, position=record.position(("evidence_sources", index)),
                 field=f"evidence_sources[{index}]", value=source,
-                message=f"evidence source `{source}` exists neither in `{package.path}/` nor at the root;"
+                message=f"evidence source `{text}` exists neither in `{package.path}/` nor at the root;"
                         " fix the path or commit the file",
             )
