@@ -52,8 +52,8 @@ class SourceFile:
         """Where to report a key that is absent: the key of the mapping that lacks it
         (line 1, column 1 for the top level; the item itself inside a list)."""
         parent = path[:-1]
-        if not parent:
-            return Position(1, 1)
+        if not parent:  # a file's top level is line 1; a registry entry's is its row or heading
+            return Position(1, 1) if self.origin == "file" else self.position(())
         return self.position(parent, key=isinstance(parent[-1], str))
 
     def value_or_absent_position(self, path: PathKey) -> Position:
@@ -347,11 +347,32 @@ def extend_policy(policy: Policy, document: RegistryDocument) -> Policy:
     return Policy(states=states, labels=labels)
 
 
+def _infer_package(document: Document) -> None:
+    """A registry entry has no `package` field; its committed surface under one
+    `specialists/<name>/` folder says which package it ships as."""
+    data = document.data
+    surface = data.get("surface") if isinstance(data, dict) else None
+    if "package" in data or not isinstance(surface, list):
+        return
+    folders = {}
+    for index, entry in enumerate(surface):
+        parts = entry.strip().split("/") if isinstance(entry, str) else []
+        if len(parts) >= 3 and parts[0] == "specialists":
+            folders.setdefault("/".join(parts[:2]), index)
+    if len(folders) == 1:
+        (package, index), = folders.items()
+        data["package"] = package
+        where = document.positions.value(("surface", index))
+        document.positions.values[("package",)] = where
+        document.positions.keys[("package",)] = where
+
+
 def documented_artifacts(registry: RegistryFile) -> list[ArtifactFile]:
     if registry.document is None:
         return []
     entries = []
     for entry in registry.document.artifacts:
+        _infer_package(entry.document)
         artifact = ArtifactFile(registry.path, entry.document, origin="registry-doc", doc_id=entry.id)
         artifact.validated = validate(Artifact, entry.document.data)
         entries.append(artifact)
