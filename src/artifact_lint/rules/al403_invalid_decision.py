@@ -59,11 +59,15 @@ def _per_decision(record: DecisionFile, model: Decision) -> Iterator[Problem]:
     if not shipped and model.decision is not None:
         for name in ("failure_reason", "lesson"):
             value = getattr(model, name)
+            if value is None and record.value_at((name,)) is not None:
+                continue  # a value of the wrong kind: reported with the schema issues
             if value is None or not value.strip():
                 yield _problem(record, (name,), f"decision `{model.decision}` needs a non-empty `{name}`",
                                _absent(record, (name,)))
     confidence = model.failure_reason_confidence
-    if confidence is None:
+    if confidence is None and record.value_at(("failure_reason_confidence",)) is not None:
+        pass  # a value outside the enum: reported with the schema issues
+    elif confidence is None:
         yield _problem(record, ("failure_reason_confidence",),
                        "`failure_reason_confidence` is missing; write `not-applicable` for ship, else"
                        " `exact`, `inferred` or `missing-evidence`", _absent(record, ("failure_reason_confidence",)))
