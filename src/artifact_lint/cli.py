@@ -114,6 +114,20 @@ def explain(code: str = typer.Argument(..., help="A rule code such as AL101, or 
     raise typer.Exit(_guard(lambda: explain_rule(code), False))
 
 
+@app.command("import")
+def import_(
+    document: Path = typer.Argument(..., help="The Markdown registry document."),
+    out: Path = typer.Option(Path("artifacts"), "--out", help="Folder for the artifact files."),
+    force: bool = typer.Option(False, "--force", help="Overwrite files whose content differs."),
+    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    """Write one artifact file per entry of a Markdown registry document."""
+    from artifact_lint.importer import run_import
+
+    raise typer.Exit(_guard(lambda: run_import(document, out, root, force), debug))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of an artifact file (for editors)."""

@@ -1,0 +1,156 @@
+"""`artifact-lint import DOC.md --out DIR`: one artifact file per registry entry.
+
+The files are written with ruamel.yaml in the artifact format's field order. A
+required field the document does not give is left out and named in the file's
+header comment, so `artifact-lint check` reports exactly what is still to write.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from artifact_lint.errors import ToolError
+from artifact_lint.loader import Limits
+from artifact_lint.models import Artifact
+from artifact_lint.policy import DEFAULT_POLICY_PATH
+from artifact_lint.repository import ArtifactFile, documented_artifacts, load_registry
+from artifact_lint.validation import validate
+
+FIELD_ORDER = [info.alias or name for name, info in Artifact.model_fields.items()]
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    status: str  # "created", "updated", "unchanged" or "skipped"
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: data[key] for key in FIELD_ORDER if key in data}
+
+
+def _missing(data: dict[str, Any]) -> list[str]:
+    result = validate(Artifact, data)
+    return sorted({".".join(str(p) for p in issue.path) for issue in result.of_kind("missing")
+                   if len(issue.path) <= 2 and not isinstance(issue.path[-1], int)},
+                  key=lambda name: (FIELD_ORDER.index(name.split(".")[0]) if name.split(".")[0] in FIELD_ORDER
+                                    else len(FIELD_ORDER), name))
+
+
+def render_artifact(entry: ArtifactFile, source: str) -> str:
+    """The YAML text of one imported artifact (deterministic, so import is idempotent)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    data = entry.document.data if entry.document else {}
+    body = CommentedMap(_ordered(data))
+    header = [f"Imported from {source} by `artifact-lint import`."]
+    missing = _missing(data)
+    if missing:
+        header.append("The document does not give: " + ", ".join(missing) + ".")
+        header.append("Add them here; `artifact-lint check` reports each one until then.")
+    body.yaml_set_start_comment("\n".join(header))
+    yaml = YAML()
+    yaml.width = 4096  # one value per line: clean diffs, no trailing spaces from folding
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    yaml.dump(body, stream)
+    return stream.getvalue()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def import_document(document: Path, out: Path, root: Path, *, force: bool = False,
+                    limits: Limits = Limits()) -> list[Written]:
+    """Write `out/<id>.yaml` for every entry of the registry document."""
+    if not document.is_file():
+        raise ToolError(f"registry document `{document}` does not exist")
+    try:
+        registry = load_registry(document.resolve(), root.resolve(), limits)
+    except ValueError:
+        raise ToolError(f"registry document `{document}` is outside the repository root `{root}`") from None
+    if registry.load_error is not None:
+        raise ToolError(f"{registry.path}:{registry.load_error.position.line}: {registry.load_error.message}")
+    entries = documented_artifacts(registry)
+    if not entries:
+        raise ToolError(f"{registry.path}: no artifacts found (expected a `Current Public Artifact List`"
+                        " table or `### `<id>`` sections)")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    seen: set[str] = set()
+    for entry in entries:
+        artifact_id = entry.id or ""
+        if not artifact_id or artifact_id in seen or "/" in artifact_id or artifact_id.startswith("."):
+            continue
+        seen.add(artifact_id)
+        path = out / f"{artifact_id}.yaml"
+        text = render_artifact(entry, registry.path)
+        if path.exists():
+            if path.read_text(encoding="utf-8", errors="replace") == text:
+                written.append(Written(path, "unchanged"))
+                continue
+            if not force:
+                written.append(Written(path, "skipped"))
+                continue
+            _write_atomic(path, text)
+            written.append(Written(path, "updated"))
+        else:
+            _write_atomic(path, text)
+            written.append(Written(path, "created"))
+    return written
+
+
+def policy_gaps(document: Path, root: Path, policy_states: list[str], policy_labels: list[str]) -> list[str]:
+    """Notes on states and labels the document declares but the policy lacks."""
+    registry = load_registry(document.resolve(), root.resolve(), Limits())
+    if registry.document is None:
+        return []
+    notes = []
+    for row in registry.document.states:
+        if row.name not in policy_states:
+            notes.append(f"the document's state `{row.name}` is not in the policy; add it to"
+                         f" `{DEFAULT_POLICY_PATH}` so the imported files may use it")
+    for row in registry.document.labels:
+        if row.name not in policy_labels:
+            notes.append(f"the document's label `{row.name}` is not in the policy; add it to `{DEFAULT_POLICY_PATH}`")
+    return notes
+
+
+def run_import(document: Path, out: Path, root: Path | None, force: bool) -> int:
+    from artifact_lint.config import find_root
+    from artifact_lint.session import open_session
+
+    cwd = Path.cwd()
+    root = find_root((root or cwd).resolve())
+    session = open_session(root)
+    results = import_document(document if document.is_absolute() else cwd / document,
+                              out if out.is_absolute() else cwd / out, root, force=force,
+                              limits=Limits(session.config.max_file_size, session.config.max_depth,
+                                            session.config.max_nodes))
+    for item in results:
+        shown = os.path.relpath(item.path, cwd)
+        print(f"{item.status:9} {shown}")
+    for note in policy_gaps(document if document.is_absolute() else cwd / document, root,
+                            list(session.policy.states), list(session.policy.labels)):
+        print(f"note: {note}", file=sys.stderr)
+    skipped = [r for r in results if r.status == "skipped"]
+    if skipped:
+        print(f"artifact-lint: {len(skipped)} file(s) exist with other content and were kept;"
+              " pass --force to overwrite them", file=sys.stderr)
+        return 1
+    return 0
