@@ -52,6 +52,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             )
         return
     if not reference:
+        if model.package is None and artifact.value_at(("package",)) is not None:
+            return  # AL003 reports a `package` of the wrong kind
         yield artifact.problem(
             ("state",),
             f"state `{model.state}` is shipped but the artifact names no `package`;"
