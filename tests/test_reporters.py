@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from artifact_lint.engine import Result
-from artifact_lint.findings import Finding, Fix, Severity
+from artifact_lint.findings import Finding, Fix, Severity, content_key
 from artifact_lint.reporters import FORMATS, render
 from artifact_lint.reporters import github_report, junit_report, markdown_report, sarif_report
 from artifact_lint.rule import load_rules
@@ -175,15 +175,15 @@ def test_fingerprint_survives_a_moved_line(linted: tuple[Path, Result]) -> None:
 
 
 def test_fingerprint_ignores_position_but_not_content() -> None:
-    one = sarif_report.fingerprint_key(finding())
-    assert sarif_report.fingerprint_key(finding(line=99, column=3, end_line=99, end_column=9)) == one
-    assert sarif_report.fingerprint_key(finding(value="dIrect")) != one
-    assert sarif_report.fingerprint_key(finding(field="competition[1].label")) != one
-    assert sarif_report.fingerprint_key(finding(path="artifacts/other.yaml")) != one
-    assert sarif_report.fingerprint_key(finding(code="AL202")) != one
+    one = content_key(finding())
+    assert content_key(finding(line=99, column=3, end_line=99, end_column=9)) == one
+    assert content_key(finding(value="dIrect")) != one
+    assert content_key(finding(field="competition[1].label")) != one
+    assert content_key(finding(path="artifacts/other.yaml")) != one
+    assert content_key(finding(code="AL202")) != one
     # mappings hash the same whatever their key order
-    assert (sarif_report.fingerprint_key(finding(value={"a": 1, "b": 2}))
-            == sarif_report.fingerprint_key(finding(value={"b": 2, "a": 1})))
+    assert (content_key(finding(value={"a": 1, "b": 2}))
+            == content_key(finding(value={"b": 2, "a": 1})))
     # identical keys in one run are told apart by an occurrence suffix
     twins = sarif_report.fingerprints([finding(line=1), finding(line=9)])
     assert twins[0].endswith(":1") and twins[1].endswith(":2") and twins[0][:-2] == twins[1][:-2]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 import dataclasses
+import hashlib
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,3 +100,24 @@ class Finding:
             "message": self.message,
             "fix": self.fix.to_dict() if self.fix else None,
         }
+
+
+def _canonical(value: Any) -> str:
+    """A stable text form of a finding's value (mappings with sorted keys)."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    except (TypeError, ValueError):  # e.g. keys of mixed types
+        return repr(value)
+
+
+def content_key(finding: Finding) -> str:
+    """A digest of what a finding is about (code, path, field, offending value),
+    never where it stands, so moving lines keeps baselines and fingerprints valid.
+    A finding with neither field nor value is keyed by its message, numbers masked."""
+    parts: list[str] = [finding.code, finding.path, finding.field or ""]
+    if finding.field is None and finding.value is None:
+        parts.append("message:" + re.sub(r"\d+", "#", finding.message))
+    else:
+        parts.append("value:" + _canonical(finding.value))
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]

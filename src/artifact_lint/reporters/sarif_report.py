@@ -26,7 +26,6 @@ than losing them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import IO, Any
 
 from artifact_lint import __version__
 from artifact_lint.engine import Result
-from artifact_lint.findings import Finding
+from artifact_lint.findings import Finding, content_key
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -74,31 +73,12 @@ def information_uri() -> str | None:
     return None
 
 
-def _canonical(value: Any) -> str:
-    """A stable text form of a finding's value (mappings with sorted keys)."""
-    try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    except (TypeError, ValueError):  # e.g. keys of mixed types
-        return repr(value)
-
-
-def fingerprint_key(finding: Finding) -> str:
-    """The hex digest of code, path, field and value: never the line or column."""
-    parts: list[str] = [finding.code, finding.path, finding.field or ""]
-    if finding.field is None and finding.value is None:
-        parts.append("message:" + finding.message)
-    else:
-        parts.append("value:" + _canonical(finding.value))
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:32]
-
-
 def fingerprints(findings: list[Finding]) -> list[str]:
     """One fingerprint a finding, `digest:N` with N counting equal digests in order."""
     seen: dict[str, int] = {}
     out = []
     for finding in findings:
-        key = fingerprint_key(finding)
+        key = content_key(finding)
         seen[key] = seen.get(key, 0) + 1
         out.append(f"{key}:{seen[key]}")
     return out
