@@ -1,7 +1,8 @@
 """`id` differs from the file name.
 
 ## What it does
-Checks that `id` equals the artifact file's name without its extension.
+Checks that `id` equals the artifact file's name without its extension. The
+message offers a rename only when no file of that name exists yet.
 
 ## Why it matters
 The id is the artifact's address: `artifacts/<id>.yaml`, `/artifacts/<id>` on
@@ -38,9 +39,10 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if artifact.origin != "file" or model is None or not model.id or model.id == artifact.stem:
         return
-    yield artifact.problem(
-        ("id",),
-        f"id `{model.id}` differs from the file name `{artifact.stem}`;"
-        f" rename the file to `{model.id}{artifact.path[artifact.path.rfind('.'):]}`"
-        f" or set `id: {artifact.stem}`",
-    )
+    folder, suffix = artifact.path[:artifact.path.rfind("/") + 1], artifact.path[artifact.path.rfind("."):]
+    renamed = f"{folder}{model.id}{suffix}"
+    if repo.exists(renamed):  # renaming would overwrite another artifact
+        remedy = f"set `id: {artifact.stem}` (`{renamed}` already exists)"
+    else:
+        remedy = f"rename the file to `{renamed.rsplit('/', 1)[-1]}` or set `id: {artifact.stem}`"
+    yield artifact.problem(("id",), f"id `{model.id}` differs from the file name `{artifact.stem}`; {remedy}")
