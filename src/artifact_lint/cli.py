@@ -82,6 +82,14 @@ def check(
     root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary."),
     color: Color = typer.Option(Color.auto, "--color", help="Colour output."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this baseline."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the findings as a baseline."),
+    new_from_rev: Optional[str] = typer.Option(None, "--new-from-rev",
+                                               help="Report only findings not present at this git revision."),
+    statistics: bool = typer.Option(False, "--statistics", help="Count findings per rule instead of listing them."),
+    show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List suppressed findings too."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename",
+                                                 help="With `-` as the path: the file the standard input stands for."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
     """Lint artifact metadata, specialist packages and the registry document."""
@@ -91,7 +99,9 @@ def check(
         paths=list(paths or []), output_format=output_format.value if output_format else None,
         output=output, select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
         fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config, policy=policy,
-        root=root, quiet=quiet, color=color.value,
+        root=root, quiet=quiet, color=color.value, baseline=baseline, write_baseline=write_baseline,
+        new_from_rev=new_from_rev, statistics=statistics, show_suppressed=show_suppressed,
+        stdin_filename=stdin_filename,
     )
     raise typer.Exit(_guard(lambda: run_check(options), debug))
 

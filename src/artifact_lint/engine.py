@@ -6,11 +6,13 @@ import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from artifact_lint.baseline import Baseline, Entry, apply_baseline
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Finding, Problem, Severity
 from artifact_lint.repository import Repository
 from artifact_lint.rule import Rule, is_selected, iter_selected
+from artifact_lint.suppression import Directive, is_valid
 
 
 class RuleCrashed(ToolError):
@@ -79,11 +81,11 @@ def _run(rule: Rule, repo: Repository) -> Iterable[Problem]:
             yield from rule.check(artifact, repo)
 
 
-def lint(repo: Repository, rules: Iterable[Rule]) -> Result:
+def _run_rules(repo: Repository, rules: list[Rule], result: Result) -> None:
     config = repo.config
-    result = Result(files=len(repo.targets) + sum(1 for p in repo.packages if p.decision))
-    selected = iter_selected(rules, config.select + config.extend_select, config.ignore)
-    for rule in selected:
+    for rule in rules:
+        if rule.scope == "suppression":
+            continue
         try:
             problems = list(_run(rule, repo))
         except ToolError:
@@ -92,9 +94,45 @@ def lint(repo: Repository, rules: Iterable[Rule]) -> Result:
             raise RuleCrashed(rule, exc) from exc
         for problem in problems:
             finding = _finding(rule, problem, config)
-            if _ignored_by_path(finding, config):
-                result.suppressed.append(finding)
-            else:
-                result.findings.append(finding)
+            (result.suppressed if _ignored_by_path(finding, config) else result.findings).append(finding)
+
+
+def _apply_directives(repo: Repository, rules: list[Rule], result: Result) -> list[tuple[Directive, str]]:
+    """Drop findings covered by valid inline directives; return (directive, code) pairs that covered nothing."""
+    known = [rule.code for rule in rules]
+    directives = [d for d in repo.directives() if is_valid(d, known)]
+    if not directives:
+        return []
+    kept = []
+    for finding in result.findings:
+        covering = next(((d, code) for d in directives if (code := d.covers(finding))), None)
+        if covering is None or finding.code == "AL902":
+            kept.append(finding)
+        else:
+            covering[0].used.add(covering[1])
+            result.suppressed.append(finding)
+    result.findings = kept
+    ran = {rule.code for rule in rules}
+    return [(d, code) for d in directives for code in d.codes
+            if code not in d.used and any(r.startswith(code) for r in ran)]
+
+
+def lint(repo: Repository, rules: Iterable[Rule], baseline: Baseline | None = None) -> Result:
+    """Run the selected rules, then per-file ignores, inline suppressions and the baseline."""
+    config = repo.config
+    result = Result(files=len(repo.targets) + sum(1 for p in repo.packages if p.decision))
+    all_rules = list(rules)
+    selected = list(iter_selected(all_rules, config.select + config.extend_select, config.ignore))
+    _run_rules(repo, selected, result)
+    unused = _apply_directives(repo, selected, result)
+    stale: list[Entry] = []
+    if baseline is not None:
+        result.findings, matched, stale = apply_baseline(result.findings, baseline)
+        result.suppressed.extend(matched)
+    for rule in selected:
+        if rule.scope == "suppression":
+            for problem in rule.check(unused, stale, baseline.path if baseline else None):
+                result.findings.append(_finding(rule, problem, config))
     result.findings.sort(key=lambda f: f.sort_key)
+    result.suppressed.sort(key=lambda f: f.sort_key)
     return result

@@ -110,6 +110,12 @@ def field_path(path: PathKey) -> str:
     return out
 
 
+def _shown_tag(tag: str) -> str:
+    """A tag as the user wrote it: `!!python/object` rather than its expanded form."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
 def _pos(node: Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -189,7 +195,7 @@ class _Builder:
         tag = node.tag
         if tag not in _SAFE_TAGS and tag != _PLAIN:
             raise _LoadFailure(
-                f"tag `{tag}` is not allowed; artifact files use plain YAML values only"
+                f"tag `{_shown_tag(tag)}` is not allowed; artifact files use plain YAML values only"
                 " (tags are never executed)",
                 _pos(node),
             )
@@ -308,6 +314,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
@@ -337,7 +344,9 @@ def parse_json(text: str, limits: Limits = Limits()) -> Document:
     except RecursionError:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     try:
-        positions = parse_yaml(text, limits).positions
+        # libyaml rejects surrogate escapes that JSON allows (`"\ud83d\ude00"`); an
+        # escape of the same length keeps every position where it was.
+        positions = parse_yaml(_SURROGATE_ESCAPE.sub(r"\\u0058", text), limits).positions
     except _LoadFailure:
         positions = SourceMap()  # valid JSON that libyaml rejects: no positions, still usable
     return Document(data, positions, text)
@@ -352,10 +361,12 @@ def load_text(raw: bytes, suffix: str, limits: Limits = Limits()) -> Document | 
         doc = parse_json(text, limits) if suffix == ".json" else parse_yaml(text, limits)
     except _LoadFailure as failure:
         return failure.error
+    if doc.data is None and not doc.positions.values:
+        return LoadError("the file holds only comments; it should hold one mapping")
     if not isinstance(doc.data, dict):
-        kind = "nothing" if doc.data is None else type(doc.data).__name__
+        kind = "null" if doc.data is None else type(doc.data).__name__
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
                 "bool": "a boolean"}.get(kind, kind)
-        return LoadError(f"the top level is {kind}; an artifact file holds one mapping",
-                         doc.positions.value(()))
+        return LoadError(f"the top level is {kind}; the file should hold one mapping"
+                         f"{' (a JSON object)' if suffix == '.json' else ''}", doc.positions.value(()))
     return doc

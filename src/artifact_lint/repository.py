@@ -18,6 +18,7 @@ from artifact_lint.validation import Validated, validate
 
 if TYPE_CHECKING:
     from artifact_lint.registry_doc import RegistryDocument
+    from artifact_lint.suppression import Directive
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -149,6 +150,18 @@ class Repository:
     def target_artifacts(self) -> list[ArtifactFile]:
         return [a for a in self.artifacts if a.path in self.targets] + self.documented
 
+    def directives(self) -> list[Directive]:
+        """Suppression directives in the checked files (YAML comments, Markdown comments)."""
+        from artifact_lint.suppression import find_directives
+
+        found: list[Directive] = []
+        for artifact in self.target_artifacts:
+            if artifact.origin == "file" and artifact.document is not None:
+                found.extend(find_directives(artifact.path, artifact.document.text))
+        if self.documented and self.documented[0].document is not None:
+            found.extend(find_directives(self.documented[0].path, self.documented[0].document.text))
+        return found
+
     def policy_for(self, artifact: ArtifactFile) -> Policy:
         """The policy in force for an artifact: a registry-doc entry also honours the
         document's own states and labels tables."""
@@ -166,7 +179,7 @@ class Repository:
 
     def inside(self, relative: str) -> Path | None:
         """The path under the root, or None when it is absolute or leaves the root."""
-        if not relative or relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
+        if not relative or relative.startswith(("/", "\\", "~")) or (len(relative) > 1 and relative[1] == ":"):
             return None
         candidate = self.root / relative
         try:
@@ -216,6 +229,17 @@ def _outside_root(path: Path, root: Path) -> bool:
         return True
     real_root = root.resolve()
     return resolved != real_root and real_root not in resolved.parents
+
+
+def load_artifact_bytes(relative: str, raw: bytes, limits: Limits) -> ArtifactFile:
+    """An artifact from bytes that are not (yet) on disk, e.g. an editor's buffer on stdin."""
+    if len(raw) > limits.max_file_size:
+        return ArtifactFile(relative, None, LoadError(
+            f"the input is {len(raw)} bytes, over `max-file-size` ({limits.max_file_size} bytes); it was not read"))
+    loaded = load_text(raw, Path(relative).suffix.lower(), limits)
+    if isinstance(loaded, LoadError):
+        return ArtifactFile(relative, None, loaded)
+    return ArtifactFile(relative, loaded, None, validate(Artifact, loaded.data))
 
 
 def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
@@ -379,17 +403,23 @@ def documented_artifacts(registry: RegistryFile) -> list[ArtifactFile]:
     return entries
 
 
-def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None) -> Repository:
+def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None,
+                     stdin: tuple[str, bytes] | None = None) -> Repository:
     """Load the files under `paths` (default: the configured paths) as targets, plus
     every artifact under the configured paths as context for cross-file rules, the
-    specialist packages, and the registry document."""
+    specialist packages, and the registry document. `stdin` is (root-relative name,
+    content) of one artifact read from standard input, which is then the only target."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
-    targets = collect(root, config.paths if paths is None else paths, config)
+    targets = collect(root, config.paths if paths is None else paths, config) if stdin is None else Collected()
     context = collect(root, [p for p in config.paths if (root / p).exists()], config)
     repo.targets = {relative_posix(p, root) for p in targets.metadata}
     for path in dict.fromkeys([*targets.metadata, *context.metadata]):
-        repo.artifacts.append(load_artifact(path, root, limits))
+        if stdin is None or relative_posix(path, root) != stdin[0]:
+            repo.artifacts.append(load_artifact(path, root, limits))
+    if stdin is not None:
+        repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))
+        repo.targets = {stdin[0]}
     repo.artifacts.sort(key=lambda a: a.path)
     repo.other_files = [relative_posix(p, root) for p in targets.others]
     specialists = root / config.specialists

@@ -6,7 +6,9 @@ one-line summary; then "What it does", "Why it matters", "Example" and
 and optionally `FIX` ("safe" or "unsafe"), and one `check` function:
 
 - `SCOPE = "artifact"`: `check(artifact, repo)` runs once per artifact file;
-- `SCOPE = "repository"`: `check(repo)` runs once per run.
+- `SCOPE = "repository"`: `check(repo)` runs once per run;
+- `SCOPE = "suppression"`: `check(unused, stale, baseline_path)` runs after
+  suppressions and the baseline are applied (AL901 only).
 
 `check` yields `Problem`s and touches nothing: it is a pure function of the
 loaded repository. Adding a rule is adding a module (and its fixtures).
@@ -24,7 +26,7 @@ from typing import Any, Literal
 
 from artifact_lint.findings import Problem, Severity
 
-Scope = Literal["artifact", "repository"]
+Scope = Literal["artifact", "repository", "suppression"]
 CODE_RE = re.compile(r"^AL[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -61,8 +63,8 @@ def _from_module(module: Any) -> Rule:
     )
     if not CODE_RE.match(rule.code) or not NAME_RE.match(rule.name):
         raise ValueError(f"rule module {module.__name__}: bad CODE or NAME")
-    if rule.scope not in ("artifact", "repository"):
-        raise ValueError(f"rule module {module.__name__}: SCOPE must be artifact or repository")
+    if rule.scope not in ("artifact", "repository", "suppression"):
+        raise ValueError(f"rule module {module.__name__}: SCOPE must be artifact, repository or suppression")
     return rule
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from artifact_lint.config import check_codes, find_root
 from artifact_lint.engine import Result, lint
 from artifact_lint.errors import ToolError
-from artifact_lint.findings import Severity
-from artifact_lint.session import load_repository, open_session
+from artifact_lint.findings import Severity, content_key
+from artifact_lint.rule import Rule
+from artifact_lint.session import Session, open_session
+from artifact_lint.repository import build_repository
 
 
 @dataclass
@@ -28,6 +32,12 @@ class CheckOptions:
     root: Path | None = None
     quiet: bool = False
     color: str = "auto"
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    new_from_rev: str | None = None
+    statistics: bool = False
+    show_suppressed: bool = False
+    stdin_filename: str | None = None
 
 
 def _root(options: CheckOptions, cwd: Path) -> Path:
@@ -43,13 +53,14 @@ def _root(options: CheckOptions, cwd: Path) -> Path:
     return find_root(cwd.resolve())
 
 
-def _root_relative(given: str, cwd: Path, root: Path) -> str:
+def _root_relative(given: str, cwd: Path, root: Path, *, must_exist: bool = True) -> str:
     """A command-line path, relative to the root; exit 2 if missing or outside."""
     full = Path(given) if Path(given).is_absolute() else cwd / given
-    if not os.path.lexists(full):
+    if must_exist and not os.path.lexists(full):
         raise ToolError(f"path `{given}` does not exist")
     try:
-        return full.resolve().relative_to(root.resolve()).as_posix() or "."
+        resolved = full.resolve() if must_exist else full.parent.resolve() / full.name
+        return resolved.relative_to(root.resolve()).as_posix() or "."
     except ValueError:
         raise ToolError(f"path `{given}` is outside the repository root `{root}`") from None
 
@@ -60,10 +71,7 @@ def choose_format(explicit: str | None) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "table"
 
 
-def run_check(options: CheckOptions) -> int:
-    cwd = Path.cwd()
-    root = _root(options, cwd)
-    session = open_session(root, config_file=options.config, policy_file=options.policy)
+def _apply_command_line(session: Session, options: CheckOptions) -> None:
     known = [rule.code for rule in session.rules]
     overrides: dict[str, object] = {}
     if options.select is not None:
@@ -76,28 +84,106 @@ def run_check(options: CheckOptions) -> int:
     if options.fail_on is not None:
         overrides["fail_on"] = Severity(options.fail_on)
     session.config = session.config.with_overrides(**overrides)
+
+
+def _targets(options: CheckOptions, session: Session, cwd: Path) -> tuple[list[str] | None, tuple[str, bytes] | None]:
+    """The root-relative paths to check, or the stdin input (name, bytes)."""
+    root = session.root
+    if options.paths == ["-"]:
+        if not options.stdin_filename:
+            raise ToolError("reading from `-` needs --stdin-filename NAME (the file the input stands for)")
+        return None, (_root_relative(options.stdin_filename, cwd, root, must_exist=False), sys.stdin.buffer.read())
+    if "-" in options.paths:
+        raise ToolError("`-` (standard input) cannot be combined with other paths")
     paths = [_root_relative(p, cwd, root) for p in options.paths] or None
     if paths is None:
         for configured in session.config.paths:
             if not (root / configured).exists():
                 raise ToolError(f"{session.config.source or 'default'}: path `{configured}` does not exist"
                                 " (pass paths, or set `paths` in [tool.artifact-lint])")
-    repo = load_repository(session, paths)
-    result = lint(repo, session.rules)
+    return paths, None
+
+
+def _known_at_revision(options: CheckOptions, session: Session, paths: list[str] | None) -> Counter[str]:
+    from artifact_lint.revision import checkout_tree, temporary_tree
+
+    assert options.new_from_rev is not None
+    with temporary_tree() as folder:
+        old_root = checkout_tree(session.root, options.new_from_rev, Path(folder))
+        existing = [p for p in paths if (old_root / p).exists()] if paths is not None else None
+        if existing is not None and not existing:
+            return Counter()
+        configured = [p for p in session.config.paths if (old_root / p).exists()]
+        config = session.config.with_overrides(paths=tuple(configured))
+        if existing is None and not configured:
+            return Counter()
+        repo = build_repository(old_root, config, session.policy, existing)
+        return Counter(content_key(f) for f in lint(repo, session.rules).findings)
+
+
+def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
+    from artifact_lint.baseline import read_baseline
+
+    paths, stdin = _targets(options, session, cwd)
+    baseline = None
+    if options.baseline is not None:
+        shown = _shown_path(options.baseline, cwd, session.root)
+        baseline = read_baseline(options.baseline, shown)
+    repo = build_repository(session.root, session.config, session.policy, paths, stdin)
+    result = lint(repo, session.rules, baseline)
+    if options.new_from_rev:
+        from artifact_lint.revision import drop_known
+
+        result.findings = drop_known(result.findings, _known_at_revision(options, session, paths))
+    return result
+
+
+def _shown_path(path: Path, cwd: Path, root: Path) -> str:
+    full = path if path.is_absolute() else cwd / path
+    try:
+        return full.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run_check(options: CheckOptions) -> int:
+    cwd = Path.cwd()
+    session = open_session(_root(options, cwd), config_file=options.config, policy_file=options.policy)
+    _apply_command_line(session, options)
+    result = _lint(options, session, cwd)
+    if options.write_baseline is not None:
+        from artifact_lint.baseline import write_baseline
+
+        count = write_baseline(result.findings, options.write_baseline)
+        print(f"artifact-lint: wrote {count} finding(s) to the baseline {options.write_baseline}", file=sys.stderr)
+        return 0
     report(result, options, session.rules)
     if options.exit_zero:
         return 0
     return 1 if result.fails(session.config.fail_on) else 0
 
 
-def report(result: Result, options: CheckOptions, rules: list) -> None:  # type: ignore[type-arg]
+def report(result: Result, options: CheckOptions, rules: list[Rule]) -> None:
     from artifact_lint.reporters import render
 
     fmt = choose_format(options.output_format)
     if options.output is not None:
-        with options.output.open("w", encoding="utf-8") as handle:
-            render(fmt, result, rules, handle, color="never", quiet=options.quiet)
+        stream = options.output.open("w", encoding="utf-8")
+        color = "never"
     else:
-        import sys
+        stream, color = sys.stdout, options.color
+    try:
+        if options.statistics:
+            from artifact_lint.reporters.statistics import write_statistics
 
-        render(fmt, result, rules, sys.stdout, color=options.color, quiet=options.quiet)
+            write_statistics(result, stream, fmt)
+        else:
+            render(fmt, result, rules, stream, color=color, quiet=options.quiet,
+                   show_suppressed=options.show_suppressed)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary_path:
+        with open(summary_path, "a", encoding="utf-8") as summary:
+            render("markdown", result, rules, summary)

@@ -221,13 +221,17 @@ def validate(model_cls: type[M], data: dict[str, Any]) -> Validated[M]:
                     _prune(working, path, pruned)
                     continue
                 by_path.setdefault(_data_prefix(working, loc), []).append(error)
-            for path, errors in by_path.items():
+            fresh = [(path, errors) for path, errors in by_path.items()
+                     if not any(path[:i] in invalid for i in range(len(path) + 1))]
+            # Messages first: pruning one path may remove the value of another.
+            for path, errors in fresh:
                 issues.append(SchemaIssue("invalid", path, _invalid_message(path, _get(working, path), errors)))
-                invalid.add(path)
+            invalid.update(path for path, _ in fresh)
+            for path in by_path:
                 _prune(working, path, pruned)
             continue
         for path in missing_fields(model):
-            if not any(path[:i] in invalid for i in range(len(path) + 1)):
+            if not any(path[:len(bad)] == bad or bad[:len(path)] == path for bad in invalid):
                 issues.append(SchemaIssue("missing", path, _missing_message(path)))
         return Validated(model, issues)
     return Validated(None, issues)

@@ -11,6 +11,6 @@ FORMATS = ("table", "concise", "json", "sarif", "github", "junit", "markdown")
 
 
 def render(fmt: str, result: Result, rules: list[Any], stream: IO[str], *, color: str = "auto",
-           quiet: bool = False) -> None:
+           quiet: bool = False, show_suppressed: bool = False) -> None:
     module = importlib.import_module(f"artifact_lint.reporters.{fmt}_report")
-    module.write(result, rules, stream, color=color, quiet=quiet)
+    module.write(result, rules, stream, color=color, quiet=quiet, show_suppressed=show_suppressed)

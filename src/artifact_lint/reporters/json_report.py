@@ -25,6 +25,10 @@ def as_dict(result: Result) -> dict[str, Any]:
     }
 
 
-def write(result: Result, rules: list[Any], stream: IO[str], **_: Any) -> None:
-    json.dump(as_dict(result), stream, indent=2, ensure_ascii=False, allow_nan=False)
+def write(result: Result, rules: list[Any], stream: IO[str], *, show_suppressed: bool = False,
+          **_: Any) -> None:
+    report = as_dict(result)
+    if show_suppressed:
+        report["suppressed_findings"] = [finding.to_dict() for finding in result.suppressed]
+    json.dump(report, stream, indent=2, ensure_ascii=False, allow_nan=False)
     stream.write("\n")

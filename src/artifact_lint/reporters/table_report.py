@@ -25,7 +25,7 @@ def console(stream: IO[str], color: str):  # type: ignore[no-untyped-def]
 
 
 def write(result: Result, rules: list[Any], stream: IO[str], *, color: str = "auto",
-          quiet: bool = False, **_: Any) -> None:
+          quiet: bool = False, show_suppressed: bool = False, **_: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -42,6 +42,13 @@ def write(result: Result, rules: list[Any], stream: IO[str], *, color: str = "au
             sev = f.severity.value
             table.add_row(f"[{STYLE[sev]}]{sev}[/]", f"{f.code}", f"{f.line}:{f.column}",
                           escape(f.field or ""), escape(f.message))
+        out.print(table)
+    if show_suppressed and result.suppressed:
+        table = Table(title="suppressed", title_justify="left", title_style="bold dim", style="dim")
+        for column in ("location", "code", "message"):
+            table.add_column(column, overflow="fold")
+        for f in result.suppressed:
+            table.add_row(escape(f"{f.path}:{f.line}:{f.column}"), f.code, escape(f.message))
         out.print(table)
     if not quiet:
         text = summary_line(result)
