@@ -38,6 +38,8 @@ class CheckOptions:
     statistics: bool = False
     show_suppressed: bool = False
     stdin_filename: str | None = None
+    fix: bool = False
+    diff: bool = False
 
 
 def _root(options: CheckOptions, cwd: Path) -> Path:
@@ -151,6 +153,24 @@ def run_check(options: CheckOptions) -> int:
     session = open_session(_root(options, cwd), config_file=options.config, policy_file=options.policy)
     _apply_command_line(session, options)
     result = _lint(options, session, cwd)
+    if options.diff or options.fix:
+        if options.paths == ["-"]:
+            raise ToolError("--fix and --diff work on files, not on standard input")
+        from artifact_lint.fixer import plan_fixes, write_atomically
+
+        plans = plan_fixes(session.root, result.findings)
+        if options.diff:
+            for plan in plans:
+                sys.stdout.write(plan.diff())
+            count = sum(len(p.fixed) for p in plans)
+            print(f"artifact-lint: {count} fix(es) would change {len(plans)} file(s)", file=sys.stderr)
+            return 1 if plans else 0
+        for plan in plans:
+            write_atomically(session.root / plan.path, plan.after)
+        if plans:
+            print(f"artifact-lint: fixed {sum(len(p.fixed) for p in plans)} finding(s)"
+                  f" in {len(plans)} file(s)", file=sys.stderr)
+            result = _lint(options, session, cwd)
     if options.write_baseline is not None:
         from artifact_lint.baseline import write_baseline
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from artifact_lint.models import REQUIRED_MARK, Artifact
 
-SCHEMA_ID = "https://artifact-lint.dev/schema/artifact.json"
+SCHEMA_ID = "artifact-lint/artifact.schema.json"
 
 
 def _tighten(node: Any) -> None:
