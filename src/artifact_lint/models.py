@@ -8,6 +8,7 @@ as JSON Schema `required`.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -27,9 +28,11 @@ def optional(description: str, **kwargs: Any) -> Any:
     return Field(default=None, description=description, **kwargs)
 
 
-def is_required(model: type[BaseModel], name: str) -> bool:
-    extra = model.model_fields[name].json_schema_extra
-    return isinstance(extra, dict) and bool(extra.get(REQUIRED_MARK))
+@functools.cache
+def required_names(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` marked `required()` (a pure function of the class, cached)."""
+    return frozenset(name for name, info in model.model_fields.items()
+                     if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get(REQUIRED_MARK))
 
 
 class _Strict(BaseModel):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
@@ -19,6 +19,8 @@ from artifact_lint.validation import Validated, validate
 if TYPE_CHECKING:
     from artifact_lint.registry_doc import RegistryDocument
     from artifact_lint.suppression import Directive
+
+T = TypeVar("T")
 
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -67,6 +69,15 @@ class ArtifactFile(SourceFile):
     # "file" for artifacts/<id>.yaml; "registry-doc" for an entry read from the Markdown document.
     origin: str = "file"
     doc_id: str | None = None  # the id a registry-doc entry is filed under
+    # Values several rules derive from this artifact (e.g. its win claims), computed once.
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def derived(self, name: str, compute: Callable[[Artifact], T]) -> T:
+        """`compute(model)`, computed once per artifact and shared by the rules that need it."""
+        if name not in self._derived:
+            assert self.model is not None
+            self._derived[name] = compute(self.model)
+        return self._derived[name]  # type: ignore[no-any-return]
 
     @property
     def model(self) -> Artifact | None:

@@ -7,6 +7,7 @@ data, and validation repeats until a (partial) model remains.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from artifact_lint.loader import PathKey, field_path
-from artifact_lint.models import is_required
+from artifact_lint.models import required_names
 from artifact_lint.suggest import did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
@@ -137,10 +138,10 @@ def _prune(data: Any, path: PathKey, pruned: set[PathKey]) -> None:
 
 def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
     """Paths of required fields that are absent, null, or empty strings."""
-    for name, info in type(model).model_fields.items():
+    required = required_names(type(model))
+    for name, key in _field_keys(type(model)):
         value = getattr(model, name)
-        key = info.alias or name
-        if is_required(type(model), name) and (value is None or (isinstance(value, str) and not value.strip())):
+        if name in required and (value is None or (isinstance(value, str) and not value.strip())):
             yield path + (key,)
         if isinstance(value, BaseModel):
             yield from missing_fields(value, path + (key,))
@@ -148,6 +149,12 @@ def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from missing_fields(item, path + (key, index))
+
+
+@functools.cache
+def _field_keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute name, key as written) for each field of a model class."""
+    return tuple((name, info.alias or name) for name, info in model.model_fields.items())
 
 
 def _field_names(model_cls: type[BaseModel], loc: PathKey) -> list[str]:

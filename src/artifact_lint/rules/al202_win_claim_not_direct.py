@@ -96,7 +96,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     win_labels = win_claim_labels(repo.policy)
     policy_labels = list(repo.policy.labels)
     reported: set[tuple[tuple[str | int, ...], int]] = set()
-    for claim in find_win_claims(model):
+    for claim in artifact.derived("win_claims", find_win_claims):
         for index in claim.rows:
             row = rows[index]
             if row.label in win_labels or (claim.path, index) in reported:

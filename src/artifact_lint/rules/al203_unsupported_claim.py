@@ -84,7 +84,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
                 ("claims", position, "against"),
                 f"claim {position} is against `{claim.against}`, which names no competition row{hint}")
     reported: set[tuple[str | int, ...]] = set()
-    for win in find_win_claims(model):
+    for win in artifact.derived("win_claims", find_win_claims):
         if win.rows or win.path in reported:
             continue
         if win.path[0] == "claims" and isinstance(win.path[1], int) and structured[win.path[1]].against:

@@ -97,7 +97,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return
     rows = model.competition
     win_labels = win_claim_labels(repo.policy)
-    for claim in find_win_claims(model):
+    for claim in artifact.derived("win_claims", find_win_claims):
         if not claim.deltas:
             continue
         direct = [i for i in claim.rows if rows[i].label in win_labels]
