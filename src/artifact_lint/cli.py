@@ -181,3 +181,43 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
 def main() -> None:
     """Console entry point (click already exits 2 on usage errors)."""
     app()
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+
+
+@app.command()
+def site(
+    out: Path = typer.Option(..., "--out", help="Folder to write the site to (index.html, artifacts/<id>/index.html)."),
+    fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that withholds a page (default: error)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in)."),
+    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    """Render the public artifacts site; an artifact with findings at or above --fail-on gets no page (exit 1)."""
+    from artifact_lint.site import SiteOptions, run_site
+
+    options = SiteOptions(out=out, fail_on=fail_on.value if fail_on else None, config=config, policy=policy,
+                          root=root)
+    raise typer.Exit(_guard(lambda: run_site(options), debug))
+
+
+@app.command()
+def export(
+    output_format: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the index to FILE."),
+    fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that makes an artifact unpublishable"
+                                                        " (default: error)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in)."),
+    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    """Print the machine-readable index the site is built from (exit 1 when an artifact is not publishable)."""
+    from artifact_lint.site import SiteOptions, run_export
+
+    options = SiteOptions(output=output, fail_on=fail_on.value if fail_on else None, config=config,
+                          policy=policy, root=root)
+    raise typer.Exit(_guard(lambda: run_export(options), debug))
