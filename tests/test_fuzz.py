@@ -223,10 +223,6 @@ def test_unmutated_corpus_is_clean(fuzz_repo: Path) -> None:
 _CONCISE_LINE = re.compile(r"[^\s:]+:\d+:\d+: AL\d{3} \[(error|warning|info)\] \S")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "finding messages echo values verbatim: `id: |` + `  text` (found by the fuzzer, set_value on line 1)"
-    " gives AL003 '`id` `text\\n` is not a slug...' with a raw line break, so the concise format prints"
-    " a second line that is not a finding (cli.md: `concise`: one line a finding)"))
 def test_concise_output_is_one_line_a_finding(fuzz_repo: Path) -> None:
     import io
 

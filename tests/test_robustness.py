@@ -561,12 +561,6 @@ def _non_utf8_file_name(root: Path, outside: Outside) -> None:
         (root / "no-such-name").touch()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a file name that is not UTF-8 (artifacts/bad-\\xff.yaml) reaches the report as the lone surrogate"
-    " '\\udcff': under the C.UTF-8 locale stdout's surrogateescape writes a raw 0xff byte, so the JSON"
-    " report is not UTF-8; with a strict UTF-8 stdout (PYTHONIOENCODING=utf-8 or a non-C locale) the run"
-    " exits 2 with 'internal error: UnicodeEncodeError'. Expected exit 1 and a UTF-8 report"
-    " (the name escaped, or an AL001 saying the name is not UTF-8)"))
 def test_file_name_that_is_not_utf8(runs: dict[str, Future[Run]]) -> None:
     run = run_of(runs, "non-utf8-file-name")
     if (run.root / "no-such-name").exists():
@@ -581,10 +575,6 @@ def _decision_symlink_outside(root: Path, outside: Outside) -> None:
     os.symlink(outside.decision, root / DECISION)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "repository.load_package reads specialists/<pkg>/decision.json through a symlink that leaves the"
-    " root (decision_path.is_file() follows links, no containment check): the outside file's content"
-    " is echoed in AL403 messages instead of one finding that says the link was not read"))
 def test_decision_json_symlink_outside_the_root_is_not_read(runs: dict[str, Future[Run]]) -> None:
     run = run_of(runs, "decision-symlink-outside")
     assert_clean(run, 1)
@@ -598,9 +588,6 @@ def _fifo(root: Path, outside: Outside) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
-@pytest.mark.xfail(strict=True, reason=(
-    "repository._read_limited opens artifacts/pipe.yaml (a named pipe: st_size 0, not a folder, inside"
-    " the root) and blocks forever on read(); expected AL001 'not a regular file', got a hang"))
 def test_named_pipe_named_like_an_artifact_file(runs: dict[str, Future[Run]]) -> None:
     run = run_of(runs, "fifo")
     assert_clean(run, 1)
@@ -671,10 +658,6 @@ def test_package_outside_the_root_is_not_read(runs: dict[str, Future[Run]], name
     assert SECRET not in run_of(runs, name).output
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "repository.build_repository loads every folder under specialists/ with p.is_dir(), which follows"
-    " links: specialists/linked-package -> a folder outside the root is loaded as a package and its"
-    " decision.json is read (its content shows in AL403/AL404 messages); expected: not read"))
 def test_package_symlink_outside_the_root_is_not_read(runs: dict[str, Future[Run]]) -> None:
     run = run_of(runs, "package-symlink")
     assert_clean(run, 1)
@@ -713,11 +696,6 @@ def test_evidence_source_outside_the_root(runs: dict[str, Future[Run]], name: st
     _evidence_case(runs, name, why)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AL503 misses an evidence source that is a symlink leaving the root when no file of that name"
-    " exists at the root: decision.json evidence_sources ['leak.json'] with specialists/<pkg>/leak.json"
-    " -> outside; al503 falls back to repo.inside('leak.json') (root/leak.json, absent, resolves inside)"
-    " and passes; AL404 then says the source 'exists neither in the package nor at the root'"))
 def test_evidence_source_symlink_outside_the_root(runs: dict[str, Future[Run]]) -> None:
     _evidence_case(runs, "evidence-symlink", "symbolic link")
 

@@ -39,6 +39,11 @@ class Result:
         return any(f.severity.rank >= threshold.rank for f in self.findings)
 
 
+def one_line(text: str) -> str:
+    """Messages quote values, and values may hold line breaks; a finding is one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _configured_severity(code: str, config: Config) -> Severity | None:
     """The `severity` override of the most specific matching code or prefix."""
     matching = [prefix for prefix in config.severity if code.startswith(prefix)]
@@ -55,7 +60,7 @@ def _finding(rule: Rule, problem: Problem, config: Config) -> Finding:
         path=problem.path,
         line=problem.position.line,
         column=problem.position.column,
-        message=problem.message,
+        message=one_line(problem.message),
         field=problem.field,
         artifact=problem.artifact,
         end_line=end.line if end else None,

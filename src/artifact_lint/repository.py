@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -127,6 +128,7 @@ class Package:
     path: str  # specialists/<name>
     decision: DecisionFile | None  # None when decision.json is absent
     files: tuple[str, ...] = ()
+    outside_root: bool = False  # the folder is a link that leaves the root: nothing in it was read
 
 
 @dataclass
@@ -208,12 +210,30 @@ class Repository:
 
 
 def relative_posix(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """The root-relative POSIX path, printable: bytes of a name that is not UTF-8 are
+    shown as `\\xff` escapes."""
+    relative = path.relative_to(root).as_posix()
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(relative).decode("utf-8", "backslashreplace")
+    return relative
+
+
+def _name_is_utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_limited(path: Path, limits: Limits) -> bytes | LoadError:
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a named pipe would block the read forever
+            return LoadError("this is not a regular file (a named pipe, socket or device); it was not read")
+        size = status.st_size
         if size > limits.max_file_size:
             return LoadError(f"the file is {size} bytes, over `max-file-size` ({limits.max_file_size} bytes);"
                              " it was not read")
@@ -254,6 +274,9 @@ def load_artifact_bytes(relative: str, raw: bytes, limits: Limits) -> ArtifactFi
 
 
 def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
+    if not _name_is_utf8(path):
+        return ArtifactFile(relative_posix(path, root), None,
+                            LoadError("the file name is not valid UTF-8; rename the file"))
     if _outside_root(path, root):
         return ArtifactFile(relative_posix(path, root), None,
                             LoadError("the file is a link that leaves the repository root (or loops); it was not read"))
@@ -268,10 +291,15 @@ def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
 
 
 def load_package(folder: Path, root: Path, limits: Limits) -> Package:
+    if _outside_root(folder, root):
+        return Package(folder.name, relative_posix(folder, root), None, outside_root=True)
     decision_path = folder / "decision.json"
     files = tuple(sorted(relative_posix(p, root) for p in folder.rglob("*") if p.is_file()))
     decision = None
-    if decision_path.is_file():
+    if _outside_root(decision_path, root):
+        decision = DecisionFile(relative_posix(decision_path, root), None, LoadError(
+            "decision.json is a link that leaves the repository root; it was not read"))
+    elif decision_path.is_file():
         document, error = load_source(decision_path, root, limits)
         decision = DecisionFile(relative_posix(decision_path, root), document, error)
         if document is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from artifact_lint.models import StatePolicy
@@ -17,3 +18,21 @@ def state_policy(artifact: ArtifactFile, repo: Repository) -> StatePolicy | None
     if model is None or not model.state:
         return None
     return repo.policy_for(artifact).states.get(model.state)
+
+
+def is_absolute(path: str) -> bool:
+    """`/x`, `\\x`, `C:/x` and `~/x` (a home folder) are absolute, even where joining them
+    to the root would land inside it."""
+    return path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":")
+
+
+def evidence_source_escapes(repo: Repository, package_path: str, source: str) -> bool:
+    """Whether a decision's evidence source leaves the root: the package-relative
+    file if it exists, else the root-relative one if it exists, else the path as
+    written from either place."""
+    if is_absolute(source):
+        return True
+    for candidate in (f"{package_path}/{source}", source):
+        if os.path.lexists(repo.root / candidate):
+            return repo.inside(candidate) is None
+    return repo.inside(f"{package_path}/{source}") is None and repo.inside(source) is None

@@ -37,7 +37,7 @@ SCOPE = "repository"
 
 def check(repo: Repository) -> Iterator[Problem]:
     for package in repo.packages:
-        if package.decision is None:
+        if package.decision is None and not package.outside_root:  # AL503 reports a folder outside
             yield Problem(
                 path=package.path, position=Position(1, 1),
                 message=f"package `{package.path}` has no decision.json; add the decision record"

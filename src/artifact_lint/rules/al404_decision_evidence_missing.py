@@ -26,8 +26,7 @@ from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
 from artifact_lint.repository import Repository
-from artifact_lint.rules._shared import ANY_URL
-from artifact_lint.rules.al503_path_escapes_root import is_absolute
+from artifact_lint.rules._shared import ANY_URL, evidence_source_escapes
 
 CODE = "AL404"
 NAME = "decision-evidence-missing"
@@ -45,13 +44,10 @@ def check(repo: Repository) -> Iterator[Problem]:
             text = source.strip()  # as AL503 reads it
             if not text or ANY_URL.match(text):
                 continue
-            if is_absolute(text):
-                continue  # AL503: an absolute path
-            in_package = f"{package.path}/{text}"
-            if repo.exists(in_package) or repo.exists(text):
-                continue
-            if repo.inside(in_package) is None and repo.inside(text) is None:
+            if evidence_source_escapes(repo, package.path, text):
                 continue  # AL503: the path leaves the root
+            if repo.exists(f"{package.path}/{text}") or repo.exists(text):
+                continue
             yield Problem(
                 path=record.path, position=record.position(("evidence_sources", index)),
                 field=f"evidence_sources[{index}]", value=source,

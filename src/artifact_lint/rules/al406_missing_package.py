@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
 from artifact_lint.repository import ArtifactFile, Repository
-from artifact_lint.rules.al503_path_escapes_root import is_absolute
+from artifact_lint.rules._shared import is_absolute
 from artifact_lint.suggest import did_you_mean
 
 CODE = "AL406"

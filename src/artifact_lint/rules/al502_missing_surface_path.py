@@ -29,8 +29,7 @@ from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
 from artifact_lint.repository import ArtifactFile, Repository
-from artifact_lint.rules._shared import ANY_URL
-from artifact_lint.rules.al503_path_escapes_root import is_absolute
+from artifact_lint.rules._shared import ANY_URL, is_absolute
 
 CODE = "AL502"
 NAME = "missing-surface-path"

@@ -28,20 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Problem
+from artifact_lint.findings import Position, Problem
 from artifact_lint.repository import Repository
-from artifact_lint.rules._shared import ANY_URL
+from artifact_lint.rules._shared import ANY_URL, evidence_source_escapes, is_absolute
 
 CODE = "AL503"
 NAME = "path-escapes-root"
 SEVERITY = "error"
 SCOPE = "repository"
-
-
-def is_absolute(path: str) -> bool:
-    """`/x`, `\\x`, `C:/x` and `~/x` (a home folder) are absolute, even where joining them
-    to the root would land inside it."""
-    return path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":")
 
 
 def _why(path: str) -> str:
@@ -66,6 +60,11 @@ def check(repo: Repository) -> Iterator[Problem]:
                 yield artifact.problem(path, f"path `{text}` {_why(text)}; reference files inside"
                                              " the repository with a relative path, or give a URL")
     for package in repo.packages:
+        if package.outside_root:
+            yield Problem(path=package.path, position=Position(1, 1),
+                          message=f"package folder `{package.path}` is a link that leaves the repository root;"
+                                  " nothing in it was read: commit the package inside the repository")
+            continue
         record = package.decision
         model = record.model if record else None
         if record is None or model is None:
@@ -74,8 +73,7 @@ def check(repo: Repository) -> Iterator[Problem]:
             text = source.strip()
             if not text or ANY_URL.match(text):
                 continue
-            if is_absolute(text) or (repo.inside(f"{package.path}/{text}") is None
-                                     and repo.inside(text) is None):
+            if evidence_source_escapes(repo, package.path, text):
                 yield Problem(path=record.path, position=record.position(("evidence_sources", index)),
                               field=f"evidence_sources[{index}]", value=source,
                               message=f"evidence source `{text}` {_why(text)}; cite files inside the"
