@@ -226,15 +226,16 @@ class _Builder:
                 raise _LoadFailure("a mapping key must be a plain word, not a list or mapping",
                                    _pos(key_node))
             key = key_node.value
+            child = path + (key,)
             if key in result:
-                first = self.positions.keys[path + (key,)]
+                first = self.positions.keys[child]
                 raise _LoadFailure(
                     f"duplicate key `{key}` (first defined on line {first.line});"
                     " each key may appear once",
                     _pos(key_node),
                 )
-            self.positions.keys[path + (key,)] = _pos(key_node)
-            result[key] = self.build(value_node, path + (key,), depth + 1)
+            self.positions.keys[child] = _pos(key_node)
+            result[key] = self.build(value_node, child, depth + 1)
         return result
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+REGISTRY_SIZE_FACTOR = 16  # the registry document may be 16 times `max-file-size`
 METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -383,7 +384,8 @@ def load_registry(path: Path, root: Path, limits: Limits) -> RegistryFile:
     relative = relative_posix(path, root)
     if _outside_root(path, root):
         return RegistryFile(relative, None, LoadError("the document is a link that leaves the repository root"))
-    raw = _read_limited(path, limits)
+    # The human document lists every artifact, so it may be far larger than one metadata file.
+    raw = _read_limited(path, Limits(limits.max_file_size * REGISTRY_SIZE_FACTOR, limits.max_depth, limits.max_nodes))
     if isinstance(raw, LoadError):
         return RegistryFile(relative, None, raw)
     try:

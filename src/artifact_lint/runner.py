@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
@@ -149,6 +150,17 @@ def _shown_path(path: Path, cwd: Path, root: Path) -> str:
 
 
 def run_check(options: CheckOptions) -> int:
+    # Every loaded file stays in memory until the report is out, so the cyclic
+    # garbage collector would only rescan a growing heap (about a fifth of the
+    # run time at 1,000 files); reference counting still frees what is dropped.
+    gc.disable()
+    try:
+        return _run_check(options)
+    finally:
+        gc.enable()
+
+
+def _run_check(options: CheckOptions) -> int:
     cwd = Path.cwd()
     session = open_session(_root(options, cwd), config_file=options.config, policy_file=options.policy)
     _apply_command_line(session, options)
