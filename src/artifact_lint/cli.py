@@ -90,6 +90,8 @@ def check(
     show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List suppressed findings too."),
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename",
                                                  help="With `-` as the path: the file the standard input stands for."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes [default: one per core above 400 files, else 1]."),
     fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes, then report what remains."),
     diff: bool = typer.Option(False, "--diff", help="Print the safe fixes as a unified diff; write nothing."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
@@ -103,7 +105,7 @@ def check(
         fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config, policy=policy,
         root=root, quiet=quiet, color=color.value, baseline=baseline, write_baseline=write_baseline,
         new_from_rev=new_from_rev, statistics=statistics, show_suppressed=show_suppressed,
-        stdin_filename=stdin_filename, fix=fix, diff=diff,
+        stdin_filename=stdin_filename, fix=fix, diff=diff, jobs=jobs,
     )
     raise typer.Exit(_guard(lambda: run_check(options), debug))
 

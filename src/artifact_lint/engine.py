@@ -18,12 +18,10 @@ from artifact_lint.suppression import Directive, is_valid
 class RuleCrashed(ToolError):
     """A rule raised: that is a bug in artifact-lint, never a pass."""
 
-    def __init__(self, rule: Rule, cause: BaseException) -> None:
-        super().__init__(
-            f"internal error in rule {rule.code} ({rule.name}): {type(cause).__name__}: {cause};"
-            " rerun with --debug for the trace, and please report it"
-        )
-        self.rule = rule
+    def __init__(self, code: str, cause: str) -> None:
+        super().__init__(f"internal error in rule {code}: {cause};"
+                         " rerun with --debug for the trace, and please report it")
+        self.code = code
 
 
 @dataclass
@@ -83,7 +81,10 @@ def _run(rule: Rule, repo: Repository) -> Iterable[Problem]:
         yield from (p for p in rule.check(repo) if p.path not in context_only)
     else:
         for artifact in repo.target_artifacts:
-            yield from rule.check(artifact, repo)
+            if artifact.precomputed is not None:  # a worker process already ran it
+                yield from artifact.precomputed.get(rule.code, ())
+            else:
+                yield from rule.check(artifact, repo)
 
 
 def _run_rules(repo: Repository, rules: list[Rule], result: Result) -> None:
@@ -96,7 +97,7 @@ def _run_rules(repo: Repository, rules: list[Rule], result: Result) -> None:
         except ToolError:
             raise
         except Exception as exc:  # noqa: BLE001 - a crash must surface as exit 2
-            raise RuleCrashed(rule, exc) from exc
+            raise RuleCrashed(f"{rule.code} ({rule.name})", f"{type(exc).__name__}: {exc}") from exc
         for problem in problems:
             finding = _finding(rule, problem, config)
             (result.suppressed if _ignored_by_path(finding, config) else result.findings).append(finding)

@@ -81,8 +81,8 @@ class Finding:
     value: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.line, self.column, self.code, self.field or "")
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.path, self.line, self.column, self.code, self.field or "", self.message)
 
     def to_dict(self) -> dict[str, Any]:
         return {

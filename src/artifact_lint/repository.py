@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Fix, Position, Problem, Severity
-from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
+from artifact_lint.loader import Document, Limits, LoadError, PathKey, SourceMap, field_path, load_text
 from artifact_lint.models import Artifact, Decision, LabelPolicy, Policy, StatePolicy
 from artifact_lint.validation import Validated, validate
 
@@ -73,6 +73,32 @@ class ArtifactFile(SourceFile):
     doc_id: str | None = None  # the id a registry-doc entry is filed under
     # Values several rules derive from this artifact (e.g. its win claims), computed once.
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Problems of the artifact-scope rules, by code, when a worker process already ran them.
+    precomputed: dict[str, list[Problem]] | None = field(default=None, repr=False)
+    # Suppression directives, when a worker process already read them from the text.
+    directives: list[Directive] | None = field(default=None, repr=False)
+
+    def slimmed(self, keep: tuple[str, ...]) -> ArtifactFile:
+        """A copy holding only the top-level fields in `keep` (values, positions, model):
+        what cross-file rules read, and cheap to send between processes. The caller
+        has already run the per-artifact rules and read the directives."""
+        if self.document is None:
+            return ArtifactFile(self.path, None, self.load_error, None, self.origin, self.doc_id,
+                                precomputed=self.precomputed, directives=self.directives)
+        data = self.document.data
+        positions = self.document.positions
+        wanted = set(keep)
+        slim = SourceMap(
+            values={p: pos for p, pos in positions.values.items() if not p or p[0] in wanted},
+            keys={p: pos for p, pos in positions.keys.items() if p[0] in wanted},
+        )
+        document = Document({k: data[k] for k in keep if k in data}, slim, "")
+        model = self.model
+        validated = None
+        if model is not None:
+            validated = Validated(Artifact.model_construct(**{k: getattr(model, k) for k in keep}))
+        return ArtifactFile(self.path, document, None, validated, self.origin, self.doc_id,
+                            precomputed=self.precomputed, directives=self.directives)
 
     def derived(self, name: str, compute: Callable[[Artifact], T]) -> T:
         """`compute(model)`, computed once per artifact and shared by the rules that need it."""
@@ -170,7 +196,9 @@ class Repository:
 
         found: list[Directive] = []
         for artifact in self.target_artifacts:
-            if artifact.origin == "file" and artifact.document is not None:
+            if artifact.directives is not None:  # found by a worker process
+                found.extend(artifact.directives)
+            elif artifact.origin == "file" and artifact.document is not None:
                 found.extend(find_directives(artifact.path, artifact.document.text))
         if self.documented and self.documented[0].document is not None:
             found.extend(find_directives(self.documented[0].path, self.documented[0].document.text))
@@ -444,29 +472,38 @@ def documented_artifacts(registry: RegistryFile) -> list[ArtifactFile]:
     return entries
 
 
+# Starts loading artifact files and returns a function that waits for them, so the
+# caller can do other work (the registry document) meanwhile.
+LoadMany = Callable[["Repository", list[Path], Limits], Callable[[], list[ArtifactFile]]]
+
+
+def load_each(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[], list[ArtifactFile]]:
+    """Load artifact files one after the other, when asked (see `parallel.py` for the other way)."""
+    return lambda: [load_artifact(path, repo.root, limits) for path in paths]
+
+
 def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None,
-                     stdin: tuple[str, bytes] | None = None) -> Repository:
+                     stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each) -> Repository:
     """Load the files under `paths` (default: the configured paths) as targets, plus
     every artifact under the configured paths as context for cross-file rules, the
     specialist packages, and the registry document. `stdin` is (root-relative name,
-    content) of one artifact read from standard input, which is then the only target."""
+    content) of one artifact read from standard input, which is then the only target.
+    Packages load first: `load_many` may hand the half-built repository to workers."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
-    targets = collect(root, config.paths if paths is None else paths, config) if stdin is None else Collected()
-    context = collect(root, [p for p in config.paths if (root / p).exists()], config)
-    repo.targets = {relative_posix(p, root) for p in targets.metadata}
-    for path in dict.fromkeys([*targets.metadata, *context.metadata]):
-        if stdin is None or relative_posix(path, root) != stdin[0]:
-            repo.artifacts.append(load_artifact(path, root, limits))
-    if stdin is not None:
-        repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))
-        repo.targets = {stdin[0]}
-    repo.artifacts.sort(key=lambda a: a.path)
-    repo.other_files = [relative_posix(p, root) for p in targets.others]
     specialists = root / config.specialists
     if specialists.is_dir() and repo.inside(config.specialists):
         for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):
             repo.packages.append(load_package(folder, root, limits))
+    targets = collect(root, config.paths if paths is None else paths, config) if stdin is None else Collected()
+    context = collect(root, [p for p in config.paths if (root / p).exists()], config)
+    repo.targets = {relative_posix(p, root) for p in targets.metadata}
+    if stdin is not None:
+        repo.targets = {stdin[0]}
+    to_load = [p for p in dict.fromkeys([*targets.metadata, *context.metadata])
+               if stdin is None or relative_posix(p, root) != stdin[0]]
+    pending = load_many(repo, to_load, limits)
+    repo.other_files = [relative_posix(p, root) for p in targets.others]
     document = targets.documents[0] if targets.documents else root / config.registry_doc
     if document.is_file():
         repo.registry = load_registry(document, root, limits)
@@ -475,4 +512,8 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
             repo.documented = documented_artifacts(repo.registry)
             if repo.registry.document is not None:
                 repo.document_policy = extend_policy(policy, repo.registry.document)
+    repo.artifacts = pending()
+    if stdin is not None:
+        repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))
+    repo.artifacts.sort(key=lambda a: a.path)
     return repo

@@ -41,6 +41,7 @@ class CheckOptions:
     stdin_filename: str | None = None
     fix: bool = False
     diff: bool = False
+    jobs: int | None = None  # None: automatic
 
 
 def _root(options: CheckOptions, cwd: Path) -> Path:
@@ -132,7 +133,14 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
     if options.baseline is not None:
         shown = _shown_path(options.baseline, cwd, session.root)
         baseline = read_baseline(options.baseline, shown)
-    repo = build_repository(session.root, session.config, session.policy, paths, stdin)
+    from artifact_lint.engine import RuleCrashed
+    from artifact_lint.parallel import parallel_loader
+    from artifact_lint.rule import iter_selected
+
+    config = session.config
+    selected = list(iter_selected(session.rules, config.select + config.extend_select, config.ignore))
+    repo = build_repository(session.root, config, session.policy, paths, stdin,
+                            load_many=parallel_loader(selected, options.jobs, RuleCrashed))
     result = lint(repo, session.rules, baseline)
     if options.new_from_rev:
         from artifact_lint.revision import drop_known

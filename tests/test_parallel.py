@@ -1,0 +1,66 @@
+"""`--jobs`: worker processes give exactly the single-process report."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from artifact_lint.cli import app
+from artifact_lint.parallel import AUTO_THRESHOLD, worker_count
+from conftest import build_fixture_repo
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _make_corpus(folder: Path, count: int) -> Path:
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "bench" / "make_corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_corpus"] = module
+    spec.loader.exec_module(module)
+    module.main([str(folder), "-n", str(count)])
+    return folder
+
+
+def _report(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["check", "-f", "json", *args])
+    return result.exit_code, result.stdout
+
+
+def test_worker_count() -> None:
+    assert worker_count(3, 10) == 3
+    assert worker_count(None, AUTO_THRESHOLD - 1) == 1
+    assert worker_count(None, AUTO_THRESHOLD) >= 1
+
+
+def test_two_jobs_report_exactly_what_one_job_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _make_corpus(tmp_path / "corpus", 120)
+    # a suppression and a safe fix must survive the trip through the workers too
+    first = sorted((root / "artifacts").glob("*.yaml"))[0]
+    first.write_text(first.read_text().replace("label: Direct\n", "label: direct\n", 1))
+    one = _report(root, monkeypatch, "--jobs", "1")
+    two = _report(root, monkeypatch, "--jobs", "2")
+    assert one == two
+    code, text = one
+    assert code == 1 and json.loads(text)["findings"]
+
+
+def test_a_rule_crashing_in_a_worker_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    import artifact_lint.rules.al101_invalid_state as al101
+
+    def broken(artifact, repo):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+        yield
+
+    monkeypatch.setattr(al101, "check", broken)  # forked workers inherit the patch
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["check", "--jobs", "2"])
+    assert result.exit_code == 2
+    assert "AL101" in result.output and "boom" in result.output
