@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 import time
@@ -784,3 +785,189 @@ def test_upstream_latest_version_new_tables() -> None:
         assert only_list.status_line_state is None
         assert set(only_list.data) == {"id", "type", "state", "public_value",
                                        "next_release_action"}
+
+
+# --- identical results: golden snapshots taken with the full-inline-parse reader ----------------
+#
+# tests/fixtures/registry_doc/golden.json was written by the reader that ran markdown-it's inline
+# parser over every cell (before the fast path for plain cells); `_snapshot` of today's reader
+# must equal it exactly: every list and policy row, every artifact's data (value types and key
+# order included) and every SourceMap position, in insertion order.
+
+REGISTRY_DOC_FIXTURES = Path(__file__).parent / "fixtures" / "registry_doc"
+GOLDEN = REGISTRY_DOC_FIXTURES / "golden.json"
+
+MARKUP = r"""
+# Registry &amp; friends
+
+## Comparability Labels
+
+| Label | Meaning |
+|---|---|
+| `Direct` | Same **fixture** &amp; scorer. |
+| *Directional* | [Context](https://example.org/ctx) only \| not a claim. |
+| Not&nbsp;comparable | <b>Public</b> high bar, see <https://example.org/bar>. |
+
+## Artifact States
+
+| State | Meaning |
+|---|---|
+| `release-ready-metadata` | Package ` committed ` and `` `ticked` ``. |
+| `blocked` | Waits on __an unblocker__ &mdash; named. |
+| `parked` | Not_now, snake_case_name and _underscored_ words. |
+
+## Current Public Artifact List
+
+| Artifact | Type | State | Public value | Next release action |
+|---|---|---|---|---|
+| `tiny-router-v2` | Routed **specialist** | `candidate-current-best` | Router hits 0.812 on the [toy](https://x.org/toy "t") slice. | Write the report &amp; ship. |
+| `pipe-cell` | Adapter \| LoRA | `blocked` | A \| B \\| C, `code \| pipe` | Escape \*stars\* and \_under\_ \`ticks\`. |
+| `entity-cell` | &lt;Demo&gt; | `parked` | &copy; 2024 &#35;1 &#x41; &bogus; & alone | ![logo](logo.png "Logo") and ![*alt* text][ref] |
+| `spaced-code` | a` b `c | ` parked ` | ``double ` tick`` and `unclosed | x `` y |
+| `emph-mix` | ***strong em*** | `report-only` | **bold *nested* bold** and *a **b** c* | ** stray and ** more ** |
+| `html-cell` | <span class="t">Typed</span> | `blocked` | <!-- comment --> visible | a<br>b <x@example.org> <notalink |
+| `ref-link` | [Kind][ref] | `parked` | [undefined][nope] and [ref] | [a](<b c>) `[not](link)` |
+| `tabs-and-spaces` | Routed	specialist | `parked` |   lots   of    space   | trailing \ |
+| `unicode` | Ünïcödé — “quotes” | `parked` | 0.5 ± 0.1 | –  |
+| `plain-00001` | Distilled adapter | `candidate-current-best` | A routed unit conversion specialist. | Publish as a report; package once a gate exists. |
+| `escaped-backslash` | back\\slash \\ | `parked` | a\\*b\\* | \# not a heading \[x\] |
+| `bang` | Wow! Really!! | `parked` | !not an image | ![]() empty |
+
+[ref]: https://example.org/ref "Ref title"
+
+## Artifact Details
+
+### `tiny-router-v2`
+
+Status: `report-only`
+
+Committed surface:
+
+- `specialists/tiny-router-v2/model_card.md`
+- Hub copy: `https://example.org/tiny-router-v2`
+- [Card](https://example.org/card) &amp; more
+
+Measured evidence:
+
+| Gate | Stock | Specialist | Metric | n | Note |
+|---|---:|---:|---|---:|---|
+| **Toy exact**, 40 rows | 0.700 | 0.812 | `exact` | 1,200 | see [notes](n.md) |
+| Toy \| recall | 50% | 58% | *recall* | 40 | &ge; target |
+| `Smoke` | - | all green | | | |
+| Not yet run | &ndash; | &mdash; | | | |
+
+Competitive context:
+
+| System | Metric | Score | Comparable? | Readout |
+|---|---|---:|---|---|
+| [Toy baseline](https://x.org) | toy&nbsp;exact | 0.700 | `Direct` | Same **forty** rows. |
+| BigModel\|70B | vendor suite | 77.1-90% | *Directional* | Different suite &amp; prompt. |
+
+Release blockers:
+
+| Blocker | Why it matters | Unblock action |
+|---|---|---|
+| No `latency` run | Users need <em>speed</em> numbers. | Time one `generate` call. |
+
+Next release action:
+
+Publish the **toy report** with `tiny-router-v2` numbers &amp; [a link](https://x.org).
+
+Website page: [the page](/artifacts/tiny-router-v2)
+
+Rejected alternatives:
+
+| Attempt | Toy exact | Toy recall | Decision |
+|---|---:|---:|---|
+| Single **adapter** | 0.640 | - | reject \| retry |
+| `two-stage` | 0.70 | 61% | *keep* |
+
+External source notes:
+
+- `toy/baseline` is rerun locally;
+  numbers are ours.
+- Vendor numbers are self-reported &amp; unchecked.
+
+### `pipe-cell`
+
+**Status:** `blocked`
+
+**Measured evidence:**
+
+| Attempt | Score A | Score B | Decision |
+|---|---:|---:|---|
+| first \| try | 0.1 | `0.2` | keep |
+| **second** | - | 0.3 | *drop* |
+
+### `entity-cell`
+
+Status: parked &amp; waiting
+
+Measured evidence:
+
+| Check | Baseline | Ours | Extra |
+|---|---:|---:|---|
+| &lt;tag&gt; | 1 | 2 | &#35;3 |
+"""
+
+
+def _snapshot(doc: RegistryDocument, text: str) -> dict[str, Any]:
+    """Everything a reader returns, as JSON-able values (insertion order kept)."""
+
+    def positions(store: dict[Any, Position]) -> list[list[Any]]:
+        return [[list(path), pos.line, pos.column] for path, pos in store.items()]
+
+    return {
+        "list_rows": [[r.id, r.type, r.state, r.public_value, r.next_release_action, r.line]
+                      for r in doc.list_rows],
+        "list_table_line": doc.list_table_line,
+        "states": [[r.name, r.meaning, r.line] for r in doc.states],
+        "labels": [[r.name, r.meaning, r.line] for r in doc.labels],
+        "artifacts": [{
+            "id": a.id,
+            "status_line_state": a.status_line_state,
+            "list_state": a.list_state,
+            "text_is_input": a.document.text == text,
+            "data": a.document.data,
+            "values": positions(a.document.positions.values),
+            "keys": positions(a.document.positions.keys),
+        } for a in doc.artifacts],
+    }
+
+
+def _golden_inputs() -> dict[str, str]:
+    """Name -> document text for every golden case that needs no shared corpus."""
+    markup = MARKUP.lstrip("\n")
+    synthetic = (REGISTRY_DOC_FIXTURES / "synthetic-30.md").read_text(encoding="utf-8")
+    return {
+        "markup": markup,
+        "markup-crlf-bom": "\ufeff" + markup.replace("\n", "\r\n"),
+        "markup-cr": markup.replace("\n", "\r"),
+        "full": textwrap.dedent(FULL).lstrip("\n"),
+        "synthetic-30": synthetic,
+        "nul-and-tabs": "## Artifact list\n\n| Artifact | Type |\n|---|---|\n| `a\x00b` | x\x00`y`\t*z* |\n",
+    }
+
+
+def _upstream_inputs() -> dict[str, str]:
+    folder = shared_dir() / "corpus" / "upstream"
+    return {f"upstream@{v}": (folder / f"public-artifacts@{v}.md").read_text(encoding="utf-8")
+            for v in VERSIONS}
+
+
+def _assert_golden(name: str, text: str) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))[name]
+    actual = json.loads(json.dumps(_snapshot(read_registry(text), text)))
+    assert actual == expected
+    # equal as JSON text too: key order, and 1 vs 1.0
+    assert json.dumps(actual) == json.dumps(expected)
+
+
+@pytest.mark.parametrize("name", sorted(_golden_inputs()))
+def test_results_equal_the_golden_snapshot(name: str) -> None:
+    _assert_golden(name, _golden_inputs()[name])
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_upstream_results_equal_the_golden_snapshot(version: str) -> None:
+    _assert_golden(f"upstream@{version}", _upstream_inputs()[f"upstream@{version}"])
