@@ -2,7 +2,12 @@
 
 The document is parsed once with markdown-it-py (CommonMark plus GFM tables);
 everything below works on its block token stream and the `.map` line ranges of
-the tokens, never on regular expressions over the whole file. The result is:
+the tokens, never on regular expressions over the whole file. For speed on large
+documents (a 10,000-row list table) the parser makes one token per table row
+instead of one per cell (`_table_rule`), and inline-parses only headings,
+paragraphs, list items and the table cells that hold inline markup (a plain
+cell's text is its cleaned Markdown, `_cell_text`). Both give exactly what the
+stock token stream gives; tests/test_registry_doc.py checks that. The result is:
 
 * the "Current Public Artifact List" table, row by row (`ListRow`);
 * the document's own "Artifact States" (`State | Meaning`) and labels
@@ -49,12 +54,20 @@ anything else (`58%`, `77.1-96%`, `0.531 / 0.860`) stays a string.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS, escapedSplit, getLine
+from markdown_it.rules_block.table import table as _stock_table_rule
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import inline as _core_inline
+from markdown_it.rules_core import text_join as _core_text_join
 from markdown_it.token import Token
 
 from artifact_lint.findings import Position
@@ -120,20 +133,138 @@ class RegistryDocument:
 
 # --- the parser and the block model ------------------------------------------------
 
-_MD = MarkdownIt("commonmark").enable("table")
+_ROW = "table_row"  # one token per table row (see `_table_rule`), cells in `meta["cells"]`
+
+
+def _split_row(text: str) -> list[str]:
+    """markdown-it's `escapedSplit`; without a backslash no pipe is escaped: `str.split`."""
+    return text.split("|") if "\\" not in text else escapedSplit(text)
+
+
+def _table_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's GFM table rule, emitting one `_ROW` token per row.
+
+    Whether a table starts here is the stock rule's own answer (its `silent` pass, which
+    changes nothing); the rows it then takes, and each cell's text, are the stock rule's
+    (same terminators, blank line and indent checks, autocompletion limit, `mdTrim` of
+    every cell, missing cells empty, extra cells dropped). Only the tokens differ: instead
+    of `tr`/`th`/`td`/`inline` tokens (17 for a 5-column row) a row is one token whose
+    `meta["cells"]` holds the cells' Markdown, whose `map` is its line and whose `info` is
+    `"head"` for the header row; the cells are inline-parsed on demand by `_cell_text`.
+    """
+    if not _stock_table_rule(state, start_line, end_line, True):
+        return False
+    if silent:
+        return True
+    header = _split_row(mdTrim(getLine(state, start_line)))
+    if header and header[0] == "":
+        header.pop(0)
+    if header and header[-1] == "":
+        header.pop()
+    count = len(header)
+
+    old_parent = state.parentType
+    state.parentType = "table"
+    terminators = state.md.block.ruler.getRules("blockquote")
+    token = state.push("table_open", "table", 1)
+    token.map = table_lines = [start_line, 0]
+    token = state.push(_ROW, "tr", 0)
+    token.map = [start_line, start_line + 1]
+    token.info = "head"
+    token.meta = {"cells": [mdTrim(cell) for cell in header]}
+
+    autocompleted = 0
+    line = start_line + 2
+    while line < end_line:
+        if state.sCount[line] < state.blkIndent:
+            break
+        terminate = False
+        for rule in terminators:
+            if rule(state, line, end_line, True):
+                terminate = True
+                break
+        if terminate:
+            break
+        text = mdTrim(getLine(state, line))
+        if not text or state.is_code_block(line):
+            break
+        columns = _split_row(text)
+        if columns and columns[0] == "":
+            columns.pop(0)
+        if columns and columns[-1] == "":
+            columns.pop()
+        autocompleted += count - len(columns)
+        if autocompleted > MAX_AUTOCOMPLETED_CELLS:
+            break
+        if len(columns) < count:
+            columns.extend([""] * (count - len(columns)))
+        token = state.push(_ROW, "tr", 0)
+        token.map = [line, line + 1]
+        token.meta = {"cells": [mdTrim(cell) if cell else "" for cell in columns[:count]]}
+        line += 1
+
+    state.push("table_close", "table", -1)
+    table_lines[1] = line
+    state.parentType = old_parent
+    state.line = line
+    return True
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """CommonMark plus GFM tables, block structure only (built once, never changed after).
+
+    The core `inline` rule is off: `_parse_inline` runs it (and `text_join`, as
+    `MarkdownIt.parse` does) on the inline tokens of headings, paragraphs and list items,
+    and `_cell_text` on the table cells that hold inline markup. Tables come from
+    `_table_rule`.
+    """
+    md = MarkdownIt("commonmark").enable("table").disable("inline")
+    stock = next(rule for rule in md.block.ruler.__rules__ if rule.name == "table")
+    md.block.ruler.at("table", _table_rule, {"alt": list(stock.alt)})
+    return md
+
+
+def _parse_inline(md: MarkdownIt, env: dict[str, Any], tokens: list[Token]) -> None:
+    """Inline-parse the `inline` tokens, as `MarkdownIt.parse` would have."""
+    state = StateCore("", md, env, tokens)
+    _core_inline(state)
+    _core_text_join(state)
+
+
+# A table cell whose text holds none of these has no inline markup that changes its plain
+# text: CommonMark's inline rules start at `\` (escape), `&` (entity), `<` (autolink,
+# HTML), `[` (link; `![` image), `*`/`_` (emphasis) and a line break; a code span only
+# changes more than its backticks (which `_clean` drops anyway) when its text starts and
+# ends with a space, which needs a backtick followed by a space. Such a cell's
+# `_reduce(children)` is `_clean(content)`.
+_INLINE_MARKUP = re.compile(r"[\\&<\[*_\n]|` ")
+
+
+def _cell_text(content: str, md: MarkdownIt, env: dict[str, Any]) -> str:
+    """A table cell's Markdown as plain text: `_reduce` of its inline tokens."""
+    if not _INLINE_MARKUP.search(content):
+        return _clean(content)
+    inline = Token("inline", "", 0)
+    inline.content = content
+    inline.children = []
+    _parse_inline(md, env, [inline])
+    return _reduce(inline.children)
+
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks markdown-it counts
 _SPACES = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace that `_SPACES.sub(" ", ...)` changes
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     text: str  # reduced to plain text
     raw: str  # the cell's Markdown source
     column: int  # 1-based
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int
     cells: list[_Cell]
@@ -192,7 +323,10 @@ def _reduce(children: Iterable[Token]) -> str:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text.replace("`", "").replace("**", "")).strip()
+    text = text.replace("`", "").replace("**", "")
+    if _ODD_SPACE.search(text):  # else every whitespace run is one space already
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def _norm(text: str) -> str:
@@ -244,33 +378,23 @@ def _cell_columns(line: str, cells: list[tuple[str, str]]) -> list[_Cell]:
     return out
 
 
-def _table(tokens: Sequence[Token], start: int, end: int, lines: list[str]) -> _Table:
+def _table(tokens: Sequence[Token], start: int, end: int, lines: list[str],
+           md: MarkdownIt, env: dict[str, Any]) -> _Table:
     rows: list[_Row] = []
     header: list[_Cell] | None = None
-    current: list[tuple[str, str]] | None = None
-    row_line = 0
-    in_head = False
+    n_lines = len(lines)
     for index in range(start + 1, end):
         token = tokens[index]
-        kind = token.type
-        if kind == "thead_open":
-            in_head = True
-        elif kind == "thead_close":
-            in_head = False
-        elif kind == "tr_open":
-            current, row_line = [], _line_of(token)
-        elif kind in ("th_open", "td_open") and current is not None:
-            inline = _next_inline(tokens, index)
-            current.append((_reduce(inline.children or []), inline.content.strip())
-                           if inline is not None else ("", ""))
-        elif kind == "tr_close" and current is not None:
-            source = lines[row_line - 1] if 0 < row_line <= len(lines) else ""
-            cells = _cell_columns(source, current)
-            if in_head and header is None:
-                header = cells
-            else:
-                rows.append(_Row(row_line, cells))
-            current = None
+        if token.type != _ROW or not token.map:
+            continue
+        row_line = token.map[0] + 1
+        source = lines[row_line - 1] if 0 < row_line <= n_lines else ""
+        cells = _cell_columns(source, [(_cell_text(content, md, env), content.strip())
+                                       for content in token.meta["cells"]])
+        if token.info == "head" and header is None:
+            header = cells
+        else:
+            rows.append(_Row(row_line, cells))
     return _Table(_line_of(tokens[start]), header or [], rows)
 
 
@@ -298,7 +422,8 @@ def _items(tokens: Sequence[Token], start: int, end: int) -> list[_Item]:
     return items
 
 
-def _blocks(tokens: Sequence[Token], lines: list[str]) -> list[_Block]:
+def _blocks(tokens: Sequence[Token], lines: list[str], md: MarkdownIt,
+            env: dict[str, Any]) -> list[_Block]:
     """The document as a flat sequence of headings, paragraphs, tables and lists."""
     blocks: list[_Block] = []
     index = 0
@@ -318,7 +443,7 @@ def _blocks(tokens: Sequence[Token], lines: list[str]) -> list[_Block]:
         elif kind == "table_open":
             end = _close(tokens, index, "table_close")
             blocks.append(_Block("table", _line_of(token), _end_of(token),
-                                 table=_table(tokens, index, end, lines)))
+                                 table=_table(tokens, index, end, lines, md, env)))
             index = end
         elif kind in ("bullet_list_open", "ordered_list_open"):
             end = _close(tokens, index, kind.replace("_open", "_close"))
@@ -522,12 +647,16 @@ class _Builder:
     # the list table
 
     def from_list_row(self, row: _Row, columns: dict[str, int]) -> None:
-        self.positions.values[()] = Position(row.line, 1)
+        values, keys, data = self.positions.values, self.positions.keys, self.data
+        values[()] = Position(row.line, 1)
+        cells = row.cells
         for name, index in columns.items():
-            if index < len(row.cells) and row.cells[index].text:
-                cell = row.cells[index]
-                self.put((name,), cell.text, Position(row.line, cell.column))
-        self.list_state = self.data.get("state")
+            if index < len(cells) and cells[index].text:
+                cell = cells[index]
+                path = (name,)  # as `put` would: the value, its position and key position
+                data[name] = cell.text
+                values[path] = keys[path] = Position(row.line, cell.column)
+        self.list_state = data.get("state")
 
     # a detail section
 
@@ -873,7 +1002,11 @@ def read_registry(text: str) -> RegistryDocument:
         text = ""
     source = text[1:] if text.startswith("\ufeff") else text
     lines = _text_lines(source)
-    blocks = _blocks(_MD.parse(source), lines)
+    md = _parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(source, env)
+    _parse_inline(md, env, tokens)  # tables hold no `inline` tokens: `_cell_text` reads them
+    blocks = _blocks(tokens, lines, md, env)
 
     states: list[PolicyRow] = []
     labels: list[PolicyRow] = []
