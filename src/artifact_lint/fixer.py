@@ -27,7 +27,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from artifact_lint.findings import Finding
-from artifact_lint.loader import PathKey, _ComposeOnly, resolve_plain
+from artifact_lint.loader import PathKey, compose, resolve_plain
 
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9)]$|^[A-Za-z]$")
@@ -64,14 +64,6 @@ def _node_at(node: Node | None, path: PathKey) -> Node | None:
     return node
 
 
-def _compose(text: str) -> Node | None:
-    loader = _ComposeOnly(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
-
-
 def _offsets(text: str) -> list[int]:
     starts = [0]
     starts.extend(match.end() for match in re.finditer("\n", text))
@@ -91,7 +83,7 @@ def render_scalar(value: str, original: str, json_file: bool) -> str:
 
 def _replace(text: str, path: PathKey, value: str, json_file: bool) -> str | None:
     try:
-        node = _node_at(_compose(text), path)
+        node = _node_at(compose(text), path)
     except yaml.YAMLError:
         return None
     if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
@@ -104,7 +96,7 @@ def _replace(text: str, path: PathKey, value: str, json_file: bool) -> str | Non
 
 def _holds(text: str, path: PathKey, value: str) -> bool:
     try:
-        node = _node_at(_compose(text), path)
+        node = _node_at(compose(text), path)
     except yaml.YAMLError:
         return False
     return isinstance(node, ScalarNode) and node.value == value

@@ -266,7 +266,8 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     return message
 
 
-def _compose(text: str) -> Node | None:
+def compose(text: str) -> Node | None:
+    """The node graph of one YAML document (no value is constructed); raises yaml.YAMLError."""
     loader = _ComposeOnly(text)
     try:
         return loader.get_single_node()
@@ -277,7 +278,7 @@ def _compose(text: str) -> Node | None:
 def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
     """Compose `text` and build its value; raises `_LoadFailure`."""
     try:
-        node = _compose(text)
+        node = compose(text)
     except yaml.MarkedYAMLError as exc:
         raise _LoadFailure(_yaml_error_message(exc, text), _yaml_error_position(exc)) from None
     except yaml.reader.ReaderError as exc:

@@ -16,7 +16,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from artifact_lint.findings import Problem
 from artifact_lint.loader import Limits
 from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact, load_each, relative_posix
 from artifact_lint.rule import Rule, load_rules

@@ -142,6 +142,11 @@ class ArtifactFile(SourceFile):
 class DecisionFile(SourceFile):
     validated: Validated[Decision] | None = None
 
+    def problem(self, path: PathKey, message: str, *, at: Position | None = None) -> Problem:
+        """A problem about the value at `path` of this decision record."""
+        return Problem(path=self.path, position=at or self.position(path), message=message,
+                       field=field_path(path) or None, value=self.value_at(path))
+
     @property
     def model(self) -> Decision | None:
         return self.validated.model if self.validated else None
@@ -214,6 +219,13 @@ class Repository:
     @cached_property
     def packages_by_path(self) -> dict[str, Package]:
         return {package.path: package for package in self.packages}
+
+    def decisions(self) -> Iterator[tuple[Package, DecisionFile, Decision]]:
+        """Each package whose decision record loaded, with the record and its model."""
+        for package in self.packages:
+            record = package.decision
+            if record is not None and record.model is not None:
+                yield package, record, record.model
 
     def package_for(self, reference: str) -> Package | None:
         """The package an artifact's `package` value names (`specialists/<name>`)."""

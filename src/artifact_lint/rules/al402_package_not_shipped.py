@@ -34,14 +34,10 @@ SCOPE = "repository"
 
 
 def check(repo: Repository) -> Iterator[Problem]:
-    for package in repo.packages:
-        record = package.decision
-        model = record.model if record else None
-        if record is None or model is None or model.decision is None or model.decision == "ship":
-            continue
-        yield Problem(
-            path=record.path, position=record.position(("decision",)), field="decision",
-            value=model.decision,
-            message=f"decision is `{model.decision}`, so `{package.path}` should not exist yet;"
-                    " keep the attempt as evidence elsewhere and create the package once the decision is `ship`",
-        )
+    for package, record, model in repo.decisions():
+        if model.decision is not None and model.decision != "ship":
+            yield record.problem(
+                ("decision",),
+                f"decision is `{model.decision}`, so `{package.path}` should not exist yet;"
+                " keep the attempt as evidence elsewhere and create the package once the decision is `ship`",
+            )

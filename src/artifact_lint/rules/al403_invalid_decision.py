@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.findings import Position, Problem
-from artifact_lint.loader import PathKey, field_path
+from artifact_lint.loader import PathKey
 from artifact_lint.models import Decision
 from artifact_lint.repository import DecisionFile, Repository
 
@@ -43,11 +43,6 @@ CODE = "AL403"
 NAME = "invalid-decision"
 SEVERITY = "error"
 SCOPE = "repository"
-
-
-def _problem(record: DecisionFile, path: PathKey, message: str, position: Position | None = None) -> Problem:
-    return Problem(path=record.path, position=position or record.position(path),
-                   field=field_path(path) or None, message=message, value=record.value_at(path))
 
 
 def _absent(record: DecisionFile, path: PathKey) -> Position:
@@ -62,34 +57,35 @@ def _per_decision(record: DecisionFile, model: Decision) -> Iterator[Problem]:
             if value is None and record.value_at((name,)) is not None:
                 continue  # a value of the wrong kind: reported with the schema issues
             if value is None or not value.strip():
-                yield _problem(record, (name,), f"decision `{model.decision}` needs a non-empty `{name}`",
-                               _absent(record, (name,)))
+                yield record.problem((name,), f"decision `{model.decision}` needs a non-empty `{name}`",
+                                     at=_absent(record, (name,)))
     confidence = model.failure_reason_confidence
     if confidence is None and record.value_at(("failure_reason_confidence",)) is not None:
         pass  # a value outside the enum: reported with the schema issues
     elif confidence is None:
-        yield _problem(record, ("failure_reason_confidence",),
-                       "`failure_reason_confidence` is missing; write `not-applicable` for ship, else"
-                       " `exact`, `inferred` or `missing-evidence`", _absent(record, ("failure_reason_confidence",)))
+        yield record.problem(("failure_reason_confidence",),
+                             "`failure_reason_confidence` is missing; write `not-applicable` for ship, else"
+                             " `exact`, `inferred` or `missing-evidence`",
+                             at=_absent(record, ("failure_reason_confidence",)))
     elif shipped and confidence != "not-applicable":
-        yield _problem(record, ("failure_reason_confidence",),
-                       f"`failure_reason_confidence` is `{confidence}` on a ship decision; write `not-applicable`")
+        yield record.problem(("failure_reason_confidence",),
+                             f"`failure_reason_confidence` is `{confidence}` on a ship decision; write `not-applicable`")
     elif not shipped and model.decision is not None and confidence == "not-applicable":
-        yield _problem(record, ("failure_reason_confidence",),
-                       f"`failure_reason_confidence` is `not-applicable` on decision `{model.decision}`;"
-                       " write `exact`, `inferred` or `missing-evidence`")
+        yield record.problem(("failure_reason_confidence",),
+                             f"`failure_reason_confidence` is `not-applicable` on decision `{model.decision}`;"
+                             " write `exact`, `inferred` or `missing-evidence`")
     if shipped and model.blocked_by:
-        yield _problem(record, ("blocked_by",),
-                       f"a ship decision is still `blocked_by` {len(model.blocked_by)} item(s);"
-                       " clear `blocked_by` or do not ship yet")
+        yield record.problem(("blocked_by",),
+                             f"a ship decision is still `blocked_by` {len(model.blocked_by)} item(s);"
+                             " clear `blocked_by` or do not ship yet")
     if model.evidence_sources == []:
-        yield _problem(record, ("evidence_sources",),
-                       "`evidence_sources` is empty; list the files or URLs that back the decision")
+        yield record.problem(("evidence_sources",),
+                             "`evidence_sources` is empty; list the files or URLs that back the decision")
     for index, source in enumerate(model.evidence_sources or []):
         if not source.strip():
-            yield _problem(record, ("evidence_sources", index),
-                           f"`evidence_sources[{index}]` is an empty string; write a path or URL that backs"
-                           " the decision, or remove the entry")
+            yield record.problem(("evidence_sources", index),
+                                 f"`evidence_sources[{index}]` is an empty string; write a path or URL that backs"
+                                 " the decision, or remove the entry")
 
 
 def check(repo: Repository) -> Iterator[Problem]:
@@ -107,6 +103,6 @@ def check(repo: Repository) -> Iterator[Problem]:
             if issue.kind == "unknown":
                 continue  # decision records may carry extra fields
             where = _absent(record, issue.path) if issue.kind == "missing" else None
-            yield _problem(record, issue.path, issue.message, where)
+            yield record.problem(issue.path, issue.message, at=where)
         if record.model is not None:
             yield from _per_decision(record, record.model)

@@ -35,12 +35,8 @@ SCOPE = "repository"
 
 
 def check(repo: Repository) -> Iterator[Problem]:
-    for package in repo.packages:
-        record = package.decision
-        model = record.model if record else None
-        if record is None or model is None or not model.evidence_sources:
-            continue
-        for index, source in enumerate(model.evidence_sources):
+    for package, record, model in repo.decisions():
+        for index, source in enumerate(model.evidence_sources or []):
             text = source.strip()  # as AL503 reads it
             if not text or ANY_URL.match(text):
                 continue
@@ -48,9 +44,6 @@ def check(repo: Repository) -> Iterator[Problem]:
                 continue  # AL503: the path leaves the root
             if repo.exists(f"{package.path}/{text}") or repo.exists(text):
                 continue
-            yield Problem(
-                path=record.path, position=record.position(("evidence_sources", index)),
-                field=f"evidence_sources[{index}]", value=source,
-                message=f"evidence source `{text}` exists neither in `{package.path}/` nor at the root;"
-                        " fix the path or commit the file",
-            )
+            yield record.problem(("evidence_sources", index),
+                                 f"evidence source `{text}` exists neither in `{package.path}/` nor at the root;"
+                                 " fix the path or commit the file")

@@ -64,17 +64,10 @@ def check(repo: Repository) -> Iterator[Problem]:
             yield Problem(path=package.path, position=Position(1, 1),
                           message=f"package folder `{package.path}` is a link that leaves the repository root;"
                                   " nothing in it was read: commit the package inside the repository")
-            continue
-        record = package.decision
-        model = record.model if record else None
-        if record is None or model is None:
-            continue
+    for package, record, model in repo.decisions():
         for index, source in enumerate(model.evidence_sources or []):
             text = source.strip()
-            if not text or ANY_URL.match(text):
-                continue
-            if evidence_source_escapes(repo, package.path, text):
-                yield Problem(path=record.path, position=record.position(("evidence_sources", index)),
-                              field=f"evidence_sources[{index}]", value=source,
-                              message=f"evidence source `{text}` {_why(text)}; cite files inside the"
-                                      " repository with a relative path, or give a URL")
+            if text and not ANY_URL.match(text) and evidence_source_escapes(repo, package.path, text):
+                yield record.problem(("evidence_sources", index),
+                                     f"evidence source `{text}` {_why(text)}; cite files inside the"
+                                     " repository with a relative path, or give a URL")
