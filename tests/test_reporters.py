@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
@@ -14,7 +13,7 @@ import pytest
 from artifact_lint.engine import Result
 from artifact_lint.findings import Finding, Fix, Severity, content_key
 from artifact_lint.reporters import FORMATS, render
-from artifact_lint.reporters import github_report, junit_report, markdown_report, sarif_report
+from artifact_lint.reporters import github_report, markdown_report, sarif_report
 from artifact_lint.rule import load_rules
 from artifact_lint.session import check
 from conftest import build_fixture_repo, shared_dir

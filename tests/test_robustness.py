@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from conftest import BASE, build_fixture_repo
+from conftest import build_fixture_repo
 
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
 MISTRAL = "artifacts/mistral-7b-ticket-triage.yaml"
