@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from artifact_lint.claims import (
+    ClaimContext,
     CopyField,
+    RowMatcher,
     baseline_words,
     claim_delta,
     distinctive_tokens,
@@ -17,6 +23,7 @@ from artifact_lint.claims import (
     find_win_claims,
     gate_difference,
     is_distinctive,
+    may_hold_cues,
     name_tokens,
     named_rows,
     public_copy,
@@ -26,7 +33,7 @@ from artifact_lint.claims import (
     win_claims_in,
 )
 from artifact_lint.measures import Number, find_deltas
-from artifact_lint.models import Artifact, Policy
+from artifact_lint.models import Artifact, CompetitionRow, Policy
 from artifact_lint.session import check
 from conftest import shared_dir
 
@@ -222,6 +229,104 @@ def test_a_token_inside_another_rows_name_gives_way() -> None:
 
 def test_self_row_is_never_named() -> None:
     assert named_rows("TinyGPT router v1 beats it.", list(MODEL.competition or [])) == ()
+
+
+# --------------------------------------------------------------------------- row matcher
+
+
+def _reference_named_rows(sentence: str, rows: Sequence[CompetitionRow]) -> tuple[int, ...]:
+    """`named_rows` as first written: every term compiled and scanned, every word rescanned."""
+    def term_re(term: str) -> re.Pattern[str]:
+        words = [re.escape(word) for word in term.split()]
+        return re.compile(r"(?<![\w.])" + r"\s+".join(words) + r"(?!\w|\.\w)", re.IGNORECASE)
+
+    matches: list[tuple[int, int, int, bool]] = []  # row, start, end, full
+    for i, row in enumerate(rows):
+        if row.is_self or not row.system or not row.system.strip():
+            continue
+        for name in [row.system, *(alias for alias in row.aliases or [] if alias and alias.strip())]:
+            matches += [(i, m.start(), m.end(), True) for m in term_re(name).finditer(sentence)]
+        for token in distinctive_tokens(row.system):
+            matches += [(i, m.start(), m.end(), False) for m in term_re(token).finditer(sentence)]
+
+    def inside(m: tuple[int, int, int, bool], o: tuple[int, int, int, bool]) -> bool:
+        return o[1] <= m[1] and m[2] <= o[2] and o[2] - o[1] > m[2] - m[1]
+
+    matches = [m for m in matches if not any(o[0] != m[0] and inside(m, o) for o in matches)]
+    kept = [m for m in matches if m[3]]
+    for word in re.finditer(r"\S+", sentence):
+        within = [m for m in matches if not m[3] and word.start() <= m[1] and m[2] <= word.end()]
+        cover: dict[int, set[int]] = {}
+        for m in within:
+            cover.setdefault(m[0], set()).update(range(m[1], m[2]))
+        if cover:
+            best = max(len(chars) for chars in cover.values())
+            kept += [m for m in within if len(cover[m[0]]) == best]
+    ordered: dict[int, int] = {}
+    for m in sorted(kept, key=lambda m: m[1]):
+        ordered.setdefault(m[0], m[1])
+    return tuple(ordered)
+
+
+_ROWS = list(MODEL.competition or [])
+_FRAGMENTS = sorted({
+    *(row.system or "" for row in _ROWS), *(a for row in _ROWS for a in row.aliases or []),
+    *(t for row in _ROWS for t in name_tokens(row.system or "")),
+    "beats", "vs", "+4.7 points", "3x smaller", "the", "stock", "a", "7B", "t5", "SQLCODER", "qwen3-4b",
+    "\u017fqlcoder", "T\u0131nyGPT", "\u212a", "\u00e9t\u00e9", "e.g.", ".", ",", "-", "/", "(", ")",
+} - {""})
+_SENTENCES = st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=12).flatmap(
+    lambda words: st.sampled_from([" ", "", "-", "  ", " / ", "."]).map(lambda sep: sep.join(words)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SENTENCES)
+def test_row_matcher_equals_the_plain_algorithm(sentence: str) -> None:
+    assert RowMatcher(_ROWS).named(sentence) == _reference_named_rows(sentence, _ROWS)
+
+
+@pytest.mark.parametrize("sentence", [case[0] for case in CASES] + [
+    "It beats \u017fqlcoder-7B-2.", "TINYGPT VS T5-SMALL", "It beats SQLCoder-7B-2-T5.", "A 7B model, 7b too.",
+    "It beats Stock   Qwen3-4B.", "It beats stock\tqwen on breadth.", "MLX\nreference vs T5-small local  baseline.",
+    "Ahead of Defog\u00a0SQLCoder-7B-2.",
+])
+def test_row_matcher_equals_the_plain_algorithm_on_the_cases(sentence: str) -> None:
+    assert RowMatcher(_ROWS).named(sentence) == _reference_named_rows(sentence, _ROWS) == named_rows(sentence, _ROWS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS + ["\n\n", ". ", "! ", "approx. ", "Then", "It", "to beat",
+                                              "does not beat", "58% -> 100%", "+19pp", "2.5\u00d7 faster",
+                                              "-2.1 pts", "versus", "wins over", "better than"]),
+                min_size=1, max_size=16).map(" ".join))
+def test_cue_prefilter_never_hides_a_cue(text: str) -> None:
+    if any(find_cues(sentence.text) for sentence in split_sentences(text)):
+        assert may_hold_cues(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It beats T5.", "Better than T5.", "Ahead of T5.", "Outperforms T5.", "Surpassed T5.", "\u017furpassed T5.",
+    "Wins over T5.", "Win against T5.", "T5 vs SQLCoder.", "T5 VERSUS SQLCoder.", "3x smaller.", "3\u00d7 faster.",
+    "(+4.7 points)", "\u22122.1 pts on breadth", "-.5 pp", "A note.\n\n+19pp over T5.", "One. +4.7 points.",
+])
+def test_cue_prefilter_keeps_every_kind_of_cue(text: str) -> None:
+    assert any(find_cues(sentence.text) for sentence in split_sentences(text))
+    assert may_hold_cues(text)
+
+
+def test_cue_prefilter_skips_plain_prose() -> None:
+    assert not may_hold_cues("A routed calendar specialist on the public slice.")
+    assert may_hold_cues("It beats T5.") and may_hold_cues("Same slice; +4.7 points.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCES, min_size=1, max_size=4).map(". ".join))
+def test_one_context_per_artifact_gives_the_claims_of_each_field(text: str) -> None:
+    model = _artifact(public_value=text, summary=text + " It beats T5.", notes=[text])
+    context = ClaimContext(model)
+    shared = [claim for copy in public_copy(model) for claim in win_claims_in(copy, model, context)]
+    alone = [claim for copy in public_copy(model) for claim in win_claims_in(copy, model)]
+    assert find_win_claims(model) == shared == alone
 
 
 # --------------------------------------------------------------------------- whole artifacts

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +21,8 @@ from artifact_lint.measures import (
     parse_measure,
     parse_number,
 )
+from artifact_lint.session import check
+from conftest import build_fixture_repo
 
 # --------------------------------------------------------------------------- measures
 
@@ -74,6 +80,28 @@ def test_parse_number(text: str, expected: Number | None) -> None:
 @pytest.mark.parametrize(("value", "decimals"), [(0.612, 3), (0.69, 2), (1.0, 1), (5, 0), (1e-05, 5)])
 def test_number_from_float_keeps_shortest_digits(value: float, decimals: int) -> None:
     assert number_from_float(value).decimals == decimals
+
+
+def _decimal_digits(value: float) -> Number:
+    """`number_from_float` as it was first written (through `Decimal`): the reference."""
+    try:
+        exponent = Decimal(repr(float(value)) if isinstance(value, float) else str(value)).as_tuple().exponent
+    except (InvalidOperation, ValueError):
+        exponent = 0
+    return Number(float(value), -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**15, 10**15),
+                 st.builds(round, st.floats(-1e6, 1e6), st.integers(0, 8))))
+def test_number_from_float_fast_path_equals_decimal_reference(value: float) -> None:
+    got, want = number_from_float(value), _decimal_digits(value)
+    assert (got, repr(got.value)) == (want, repr(want.value))
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 1e16, 1.5e-07, 123456789012345.6, True])
+def test_number_from_float_edge_values(value: float) -> None:
+    got, want = number_from_float(value), _decimal_digits(value)
+    assert (got, repr(got.value)) == (want, repr(want.value))
 
 
 # --------------------------------------------------------------------------- scale and tolerance
@@ -162,20 +190,74 @@ def test_delta_accepts_half_a_unit(expected: float, ok: bool) -> None:
 # --------------------------------------------------------------------------- numbers in prose
 
 NUMBERS_IN_TEXT = [
+    # figures
     ("field exact 0.612 on the public slice", ["0.612"]),
+    ("0.531 exact on the public slice", ["0.531"]),
     ("58% -> 100% on the hard gate", ["58%", "100%"]),
     ("breadth 65% vs stock 59.6%.", ["65%", "59.6%"]),
     ("scores 77.1-96% on its suite", ["77.1", "96%"]),
-    ("Qwen2.5 and a 0.6B adapter at 3.8ms", []),
-    ("version 1.2.3 of the scorer", []),
+    ("a range of 0.5-0.7 on the slice", ["0.5", "0.7"]),
     ("the 64-row slice", ["64"]),
     ("ends at 0.97.", ["0.97"]),
+    ("a drop from -0.4 to 0.2", ["0.4", "0.2"]),
+    ("(-0.4) and [0.2]", ["0.4", "0.2"]),
+    ("on Llama-3.2-3B: 0.531 exact", ["0.531"]),
+    ("Qwen2.5-7B at 65% vs stock 59.6%", ["65%", "59.6%"]),
+    # parts of names, versions and sizes
+    ("Qwen2.5 and a 0.6B adapter at 3.8ms", []),
+    ("version 1.2.3 of the scorer", []),
+    ("A routed specialist on Llama-3.2-3B.", []),
+    ("Qwen2.5-7B-Instruct as the base", []),
+    ("the v1.5 scorer", []),
+    ("Phi-3.5-mini and GPT-4 and R1-7B", []),
+    ("a 3.2-3B checkpoint", []),
+    ("Mistral-7B-v0.3 weights", []),
+    ("Claude-3.5-Haiku", []),
+    ("run 2024-05-01", []),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), NUMBERS_IN_TEXT)
 def test_find_numbers(text: str, expected: list[str]) -> None:
     assert [found.text.strip() for found in find_numbers(text)] == expected
+
+
+# --------------------------------------------------------------------------- AL206 on public_value
+
+# (public_value, the numbers AL206 reports); the base fixture's evidence is 0.734 over
+# 0.690 (Stock Gemma-2B, Direct), the other rows score 91% and 84.5%.
+AL206_CASES = [
+    # genuine figures: checked, reported when no row holds them
+    ("Field exact 0.743 on the public slice.", ["0.743"]),
+    ("Field exact 0.734 on the public slice.", []),
+    ("Field exact 73.4%, up from 69% for stock Gemma.", []),
+    ("Field exact 75% vs stock 69%.", ["75%"]),
+    ("Field exact 73.4% vs stock 59.6%.", ["59.6%"]),
+    ("Accuracy 58% -> 100% on the slice.", ["58%", "100%"]),
+    ("On Llama-3.2-3B: field exact 0.531.", ["0.531"]),
+    ("A Qwen2.5-7B router at 0.743 exact.", ["0.743"]),
+    ("Between 0.690-0.743 across seeds.", ["0.743"]),
+    # numbers inside names and versions: never read
+    ("A routed specialist on Llama-3.2-3B.", []),
+    ("A Qwen2.5-7B router on the public slice.", []),
+    ("The v1.5 scorer, field exact 0.734.", []),
+    ("Distilled from Phi-3.5-mini and Claude-3.5-Haiku.", []),
+    ("Built on the 3.2-3B checkpoint.", []),
+    ("Mistral-7B-v0.3 weights, field exact 73.4%.", []),
+]
+
+
+@pytest.mark.parametrize(("public_value", "reported"), AL206_CASES, ids=[case[0][:40] for case in AL206_CASES])
+def test_al206_reads_figures_not_names(public_value: str, reported: list[str], tmp_path: Path) -> None:
+    root = build_fixture_repo(tmp_path)
+    path = root / "artifacts" / "gemma-2b-invoice-fields.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"public_value: >-\n(?:  .*\n)+", f"public_value: >-\n  {public_value}\n", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    findings = [f.to_dict() for f in check(root).findings]
+    numbers = [re.match(r"`([^`]*)`", f["message"]).group(1)  # type: ignore[union-attr]
+               for f in findings if f["code"] == "AL206"]
+    assert sorted(numbers) == sorted(reported)
 
 
 def test_range_in_prose_carries_its_percent_sign() -> None:

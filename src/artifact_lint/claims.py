@@ -24,12 +24,16 @@ baseline, in a sentence that names no row) is not a win claim.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+from operator import itemgetter
 from typing import Literal
 
 from artifact_lint.loader import PathKey, field_path
 from artifact_lint.measures import (
+    DELTA_RE,
     Delta,
     Number,
     find_deltas,
@@ -77,6 +81,7 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]]")
 _WORD_RE = re.compile(r"[\w'\u2019]+")
 _TOKEN_SPLIT_RE = re.compile(r"[-/(),]+")
 _NEIGHBOUR_RE = re.compile(r"[^\s,;:()\[\]]+")
+_WORD_SPAN_RE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -287,53 +292,107 @@ def distinctive_tokens(name: str) -> list[str]:
     return [token for token in name_tokens(name) if is_distinctive(token)]
 
 
+@lru_cache(maxsize=1024)
 def _term_re(term: str) -> re.Pattern[str]:
+    """A name or token as whole words, case aside, any run of spaces between its words.
+
+    Cached (bounded) because the same names recur across artifacts; compiled once per
+    distinct term, never per sentence."""
     words = [re.escape(word) for word in term.split()]
     return re.compile(r"(?<![\w.])" + r"\s+".join(words) + r"(?!\w|\.\w)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Match:
-    row: int
-    start: int
-    end: int
-    full: bool  # the whole system name or an alias, not a single token
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
-
-    def inside(self, other: _Match) -> bool:
-        return other.start <= self.start and self.end <= other.end and other.length > self.length
+# A term match within a sentence: (start, end, row, full). `full` is the whole system
+# name or an alias, not a single token of the system name.
+_Match = tuple[int, int, int, bool]
+# One term that names a row: (row, full, its pattern, its ASCII key or None; see `_key`).
+_Term = tuple[int, bool, re.Pattern[str], str | None]
 
 
-def _all_matches(sentence: str, rows: Sequence[CompetitionRow]) -> list[_Match]:
-    matches: list[_Match] = []
+def _key(term: str) -> str | None:
+    """The first word of an ASCII term, lower-cased: in an ASCII sentence the term's
+    pattern can only match where the lower-cased sentence holds it (case-insensitive
+    matching of ASCII against ASCII is plain lower-casing), so a sentence without it is
+    not scanned. None for other terms: they are always scanned."""
+    return term.split()[0].lower() if term.isascii() else None
+
+
+@lru_cache(maxsize=1024)
+def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, re.Pattern[str], str | None], ...]:
+    """(full, pattern, key) for a row's system name and aliases, then for the distinctive
+    tokens of its system name. Cached (bounded): the same rows recur across artifacts."""
+    return (*((True, _term_re(name), _key(name)) for name in (system, *aliases)),
+            *((False, _term_re(token), _key(token)) for token in distinctive_tokens(system)))
+
+
+def _row_terms(rows: Sequence[CompetitionRow]) -> tuple[_Term, ...]:
+    """Every name, alias and distinctive token of every row that can be named, in row order."""
+    terms: list[_Term] = []
     for i, row in enumerate(rows):
         if row.is_self or not row.system or not row.system.strip():
             continue
-        names = [row.system, *(alias for alias in row.aliases or [] if alias and alias.strip())]
-        for name in names:
-            matches += [_Match(i, m.start(), m.end(), True) for m in _term_re(name).finditer(sentence)]
-        for token in distinctive_tokens(row.system):
-            matches += [_Match(i, m.start(), m.end(), False) for m in _term_re(token).finditer(sentence)]
-    return matches
+        aliases = tuple(alias for alias in row.aliases or [] if alias and alias.strip())
+        terms += [(i, full, pattern, key) for full, pattern, key in _name_terms(row.system, aliases)]
+    return tuple(terms)
+
+
+def _inside(m: _Match, other: _Match) -> bool:
+    """`m` lies within `other`, which is strictly longer."""
+    return other[0] <= m[0] and m[1] <= other[1] and other[1] - other[0] > m[1] - m[0]
 
 
 def _best_per_word(sentence: str, matches: list[_Match]) -> list[_Match]:
     """Within one word of the sentence, the row whose tokens cover most of it wins:
     `SQLCoder-7B` names the row holding `SQLCoder`, not another row that shares `7B`."""
-    kept = [m for m in matches if m.full]
-    for word in re.finditer(r"\S+", sentence):
-        inside = [m for m in matches if not m.full and word.start() <= m.start and m.end <= word.end()]
+    kept = [m for m in matches if m[3]]
+    tokens = [m for m in matches if not m[3]]
+    if not tokens:
+        return kept
+    starts: list[int] = []
+    ends: list[int] = []
+    for word in _WORD_SPAN_RE.finditer(sentence):
+        starts.append(word.start())
+        ends.append(word.end())
+    by_word: dict[int, list[_Match]] = {}
+    for m in tokens:
+        index = bisect_right(starts, m[0]) - 1
+        if index >= 0 and m[1] <= ends[index]:
+            by_word.setdefault(index, []).append(m)
+    for index in sorted(by_word):
+        inside = by_word[index]
         cover: dict[int, set[int]] = {}
         for m in inside:
-            cover.setdefault(m.row, set()).update(range(m.start, m.end))
-        if not cover:
-            continue
+            cover.setdefault(m[2], set()).update(range(m[0], m[1]))
         best = max(len(chars) for chars in cover.values())
-        kept += [m for m in inside if len(cover[m.row]) == best]
+        kept += [m for m in inside if len(cover[m[2]]) == best]
     return kept
+
+
+class RowMatcher:
+    """The terms that name competition rows (systems, aliases, distinctive tokens),
+    compiled once: build it once per artifact and call `named` for each sentence."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, rows: Sequence[CompetitionRow]) -> None:
+        self.terms: tuple[_Term, ...] = _row_terms(rows)
+
+    def named(self, sentence: str) -> tuple[int, ...]:
+        """Indexes of the rows `sentence` names, in order of first mention (see `named_rows`)."""
+        lowered = sentence.lower() if sentence.isascii() else None
+        matches: list[_Match] = []
+        for row, full, pattern, key in self.terms:
+            if key is not None and lowered is not None and key not in lowered:
+                continue
+            matches += [(m.start(), m.end(), row, full) for m in pattern.finditer(sentence)]
+        if not matches:
+            return ()
+        if len({m[2] for m in matches}) > 1:
+            matches = [m for m in matches if not any(o[2] != m[2] and _inside(m, o) for o in matches)]
+        ordered: dict[int, int] = {}
+        for m in sorted(_best_per_word(sentence, matches), key=itemgetter(0)):
+            ordered.setdefault(m[2], m[0])
+        return tuple(ordered)
 
 
 def named_rows(sentence: str, rows: Sequence[CompetitionRow]) -> tuple[int, ...]:
@@ -342,13 +401,9 @@ def named_rows(sentence: str, rows: Sequence[CompetitionRow]) -> tuple[int, ...]
     A row is named by its `system`, an alias, or a distinctive token of its system
     name, case-insensitively and as whole words. A token inside a longer name of
     another row gives way to that row. `self: true` rows are never named.
+    For many sentences of one artifact, build a `RowMatcher` once instead.
     """
-    matches = _all_matches(sentence, rows)
-    matches = [m for m in matches if not any(o.row != m.row and m.inside(o) for o in matches)]
-    ordered: dict[int, int] = {}
-    for m in sorted(_best_per_word(sentence, matches), key=lambda m: m.start):
-        ordered.setdefault(m.row, m.start)
-    return tuple(ordered)
+    return RowMatcher(rows).named(sentence)
 
 
 def _rows(model: Artifact) -> list[CompetitionRow]:
@@ -415,29 +470,34 @@ def _gains(model: Artifact) -> list[tuple[EvidenceRow, Number, Number]]:
     return pairs
 
 
-def _is_pair(a: str, b: str, model: Artifact) -> bool:
+# An evidence row's numeric (value, baseline).
+_Gain = tuple[Number, Number]
+
+
+def _is_pair(a: str, b: str, gains: Sequence[_Gain]) -> bool:
     first, second = parse_measure(a.rstrip(".,;")).single, parse_measure(b.rstrip(".,;")).single
     if first is None or second is None:
         return False
     return any((first.matches(value) and second.matches(baseline))
                or (first.matches(baseline) and second.matches(value))
-               for _, value, baseline in _gains(model))
+               for value, baseline in gains)
 
 
-def _before_after_vs(sentence: str, cue: Cue, model: Artifact, words: frozenset[str]) -> bool:
+def _before_after_vs(sentence: str, cue: Cue, context: ClaimContext) -> bool:
     """`65% vs stock 59.6%` (a baseline word beside "vs") or `0.65 vs 0.596` (an
     evidence row's value and baseline on either side)."""
+    words = context.words
     before = _NEIGHBOUR_RE.findall(sentence[:cue.start])
     after = _NEIGHBOUR_RE.findall(sentence[cue.end:])
     for word in (_neighbour_word(after[:3]), _neighbour_word(list(reversed(before))[:3])):
         if word is not None and (word in words or any(p.casefold() in words for p in name_tokens(word))):
             return True
-    return bool(before and after) and _is_pair(before[-1], after[0], model)
+    return bool(before and after) and _is_pair(before[-1], after[0], context.gains)
 
 
-def _before_after_delta(delta: Delta, model: Artifact) -> bool:
+def _before_after_delta(delta: Delta, gains: Sequence[_Gain]) -> bool:
     """A delta equal to an evidence row's own value minus its baseline."""
-    for _, value, baseline in _gains(model):
+    for value, baseline in gains:
         if value.scaled and baseline.scaled and value.points is not None and baseline.points is not None:
             if delta.accepts(value.points - baseline.points):
                 return True
@@ -446,14 +506,14 @@ def _before_after_delta(delta: Delta, model: Artifact) -> bool:
     return False
 
 
-def _claiming_cues(sentence: str, cues: list[Cue], named: tuple[int, ...], model: Artifact,
-                   words: frozenset[str]) -> tuple[Cue, ...]:
+def _claiming_cues(sentence: str, cues: list[Cue], named: tuple[int, ...],
+                   context: ClaimContext) -> tuple[Cue, ...]:
     """The cues that claim a win: before/after wording removed."""
     kept: list[Cue] = []
     for cue in cues:
-        if cue.kind == "vs" and _before_after_vs(sentence, cue, model, words):
+        if cue.kind == "vs" and _before_after_vs(sentence, cue, context):
             continue
-        if cue.kind == "delta" and cue.delta and not named and _before_after_delta(cue.delta, model):
+        if cue.kind == "delta" and cue.delta and not named and _before_after_delta(cue.delta, context.gains):
             continue
         kept.append(cue)
     return tuple(kept)
@@ -462,17 +522,61 @@ def _claiming_cues(sentence: str, cues: list[Cue], named: tuple[int, ...], model
 # --------------------------------------------------------------------------- claims
 
 
-def win_claims_in(copy: CopyField, model: Artifact) -> list[WinClaim]:
-    """The win claims of one prose field."""
-    rows = _rows(model)
-    words = baseline_words(model)
+class ClaimContext:
+    """What win-claim detection needs of one artifact, derived at most once for all its
+    sentences, and only when a sentence holds a cue: the row matcher, the baseline words
+    and the evidence rows' numeric (value, baseline)."""
+
+    def __init__(self, model: Artifact) -> None:
+        self.model = model
+
+    @cached_property
+    def matcher(self) -> RowMatcher:
+        return RowMatcher(_rows(self.model))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return baseline_words(self.model)
+
+    @cached_property
+    def gains(self) -> tuple[_Gain, ...]:
+        return tuple((value, baseline) for _, value, baseline in _gains(self.model))
+
+
+@cache
+def _any_cue_re() -> re.Pattern[str]:
+    """The four cue patterns of `find_cues` as one search, compiled on first use.
+
+    The lookarounds in front only skip positions no cue can start at: no cue starts
+    right after a word character, and every word cue starts with b, o, s, a or w,
+    "vs"/"versus" with v, a ratio with a digit, a delta with its sign (case aside, as in
+    the patterns themselves: `(?i)[s]` also takes the long s)."""
+    alternatives = "|".join(f"(?:{p.pattern})" for p in (_WORD_CUE_RE, _VS_RE, _RATIO_RE, DELTA_RE))
+    return re.compile(rf"(?<!\w)(?=[bosawv+\-\u2212]|\d)(?:{alternatives})", re.IGNORECASE)
+
+
+def may_hold_cues(text: str) -> bool:
+    """False when no sentence of `text` can hold a cue, because no cue pattern matches
+    anywhere in it. Exact as a filter: a sentence is a stripped piece of `text`, so its
+    first character follows whitespace (or starts `text`), its last precedes whitespace
+    (or ends `text`), and every cue pattern looks at most one character around a match."""
+    return _any_cue_re().search(text) is not None
+
+
+def win_claims_in(copy: CopyField, model: Artifact, context: ClaimContext | None = None) -> list[WinClaim]:
+    """The win claims of one prose field; `context` is `ClaimContext(model)`, shared by
+    all the fields of one artifact (made here when not given)."""
+    if not may_hold_cues(copy.text):
+        return []
+    if context is None:
+        context = ClaimContext(model)
     claims: list[WinClaim] = []
     for sentence in split_sentences(copy.text):
         found = find_cues(sentence.text)
         if not found:
             continue
-        named = named_rows(sentence.text, rows)
-        cues = _claiming_cues(sentence.text, found, named, model, words)
+        named = context.matcher.named(sentence.text)
+        cues = _claiming_cues(sentence.text, found, named, context)
         if not cues:
             continue
         others = [i for i in named if i != copy.context_row]
@@ -484,9 +588,10 @@ def win_claims_in(copy: CopyField, model: Artifact) -> list[WinClaim]:
 
 def find_win_claims(model: Artifact) -> list[WinClaim]:
     """Every win claim in the artifact's public copy, in field order."""
+    context = ClaimContext(model)
     claims: list[WinClaim] = []
     for copy in public_copy(model):
-        claims += win_claims_in(copy, model)
+        claims += win_claims_in(copy, model, context)
     return claims
 
 

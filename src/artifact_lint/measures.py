@@ -29,15 +29,19 @@ _NUMBER_RE = re.compile(rf"\s*(?P<sign>[+\-\u2212]?)\s*(?P<num>{_NUMBER})\s*(?P<
 _RANGE_RE = re.compile(
     rf"\s*(?P<a>{_NUMBER})\s*(?P<apct>%?)\s*(?:-|\u2013|\u2014|to)\s*(?P<b>{_NUMBER})\s*(?P<bpct>%?)\s*\Z")
 # A number standing on its own in prose: not part of a word, a version or a size
-# such as `Qwen2.5` or `0.6B`; a range's percent sign (`77.1-96%`) applies to both ends.
+# such as `Qwen2.5`, `v1.5` or `0.6B`, nor of a hyphenated name: not right after a
+# hyphen glued to a word (`Llama-3.2-3B`, `GPT-4`), nor right before a hyphen and a
+# digit (`3.2-3B`, `2024-05-01`). A minus sign after a space (`-0.4`) still starts a
+# number, and a range's percent sign (`77.1-96%`) applies to both ends.
 _TEXT_NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?P<a>{_NUMBER})(?P<apct>\s?%)?"
+    rf"(?<![\w.])(?<!\w-)(?P<a>{_NUMBER})(?P<apct>\s?%)?"
     rf"(?:(?P<dash>-|\u2013)(?P<b>{_NUMBER})(?P<bpct>\s?%)?)?"
-    r"(?!\w|\.\d)")
+    r"(?!\w|\.\d|-\d)")
 _DELTA_UNITS = r"percentage[ -]points?|points?|pts?|pp|p\.p\.|%"
 # A signed delta: the sign must start a word ("slice; +4.7 points"), so that the
 # dash of a range (`77.1-96%`) or of a compound word (`64-row`) never reads as one.
-_DELTA_RE = re.compile(
+# Public: the win-cue prefilter of `claims` folds it in; every match starts with the sign.
+DELTA_RE = re.compile(
     rf"(?:^|(?<=[\s(\[{{,;:/]))(?P<sign>[+\-\u2212])\s?(?P<num>{_NUMBER})\s?(?P<unit>{_DELTA_UNITS})"
     r"(?![A-Za-z0-9])",
     re.IGNORECASE)
@@ -176,6 +180,12 @@ class Delta:
 
 def number_from_float(value: float) -> Number:
     """A number read from YAML or JSON; its digits are those of its shortest repr."""
+    if type(value) is int:
+        return Number(float(value), 0)
+    if type(value) is float:
+        shortest = repr(value)
+        if "e" not in shortest and "n" not in shortest:  # not 1e-05, inf or nan
+            return Number(value, len(shortest) - shortest.index(".") - 1)
     try:
         exponent = Decimal(repr(float(value)) if isinstance(value, float) else str(value)).as_tuple().exponent
     except (InvalidOperation, ValueError):
@@ -246,8 +256,9 @@ def parse_measure(raw: object) -> Measure:
 def find_numbers(text: str) -> list[FoundNumber]:
     """Numbers standing on their own in prose, in order.
 
-    Numbers inside words or versions (`Qwen3`, `v1.5`) and numbers with a unit glued
-    on (`0.6B`, `3.8ms`) are skipped; `77.1-96%` gives 77.1% and 96%.
+    Numbers inside words, versions or hyphenated names (`Qwen3`, `Qwen2.5-7B`, `v1.5`,
+    `Llama-3.2-3B`) and numbers with a unit glued on (`0.6B`, `3.8ms`) are skipped;
+    `77.1-96%` gives 77.1% and 96%.
     """
     found: list[FoundNumber] = []
     for match in _TEXT_NUMBER_RE.finditer(text):
@@ -278,7 +289,7 @@ def find_deltas(text: str) -> list[Delta]:
     The sign is required and must start a word, so `64-row`, `77.1-96%` and
     `58% -> 100%` hold no delta.
     """
-    return [_delta(match) for match in _DELTA_RE.finditer(text)]
+    return [_delta(match) for match in DELTA_RE.finditer(text)]
 
 
 def parse_delta(text: str) -> Delta | None:

@@ -9,7 +9,9 @@ artifact's own measured values: evidence `value` and `baseline`, competition
 baseline, or minus a `Direct` row's score on its gate). Fractions and percents
 are one scale (`0.58` equals `58%`), and a number matches within half a unit of
 its last digit (`0.61` matches `0.612`). Signed deltas are left to AL204, and
-numbers glued to a word or unit (`Qwen2.5`, `0.6B`, `3.8ms`) are not read.
+numbers that are part of a name or glued to a unit are not read: after a letter
+or a `v` (`Qwen2.5`, `v1.5`), after a hyphen glued to a word (`Llama-3.2-3B`),
+before a hyphen and a digit (`3.2-3B`), or before a unit (`0.6B`, `3.8ms`).
 
 ## Why it matters
 `public_value` is the line people quote. A number there that no row of the
@@ -60,27 +62,49 @@ def _difference(value: Number, baseline: Number) -> list[Number]:
     return [Number(value.value - baseline.value)]
 
 
-def backing_numbers(model: Artifact, win_labels: frozenset[str]) -> list[Number]:
-    """Every number the artifact's own rows hold or imply."""
-    numbers: list[Number] = []
+def iter_backing_numbers(model: Artifact, win_labels: frozenset[str]) -> Iterator[Number]:
+    """Every number the artifact's own rows hold or imply, parsed only as far as it is read."""
     for evidence in model.evidence or []:
         value, baseline = parse_measure(evidence.value), parse_measure(evidence.baseline)
-        numbers += [*value.candidates(), *baseline.candidates()]
+        yield from value.candidates()
+        yield from baseline.candidates()
         if value.single is not None and baseline.single is not None:
-            numbers += _difference(value.single, baseline.single)
+            yield from _difference(value.single, baseline.single)
     for index, row in enumerate(model.competition or []):
-        numbers += parse_measure(row.score).candidates()
+        yield from parse_measure(row.score).candidates()
         if row.label in win_labels:
             diff = gate_difference(model, index)
             if diff is not None:
-                numbers += _difference(diff.value, diff.score)
+                yield from _difference(diff.value, diff.score)
     performance = model.performance
     if performance is not None:
         for figure in (performance.latency_ms, performance.ram_gb, performance.tokens_per_s,
                        performance.eval_time_s):
             if figure is not None:
-                numbers.append(number_from_float(figure))
-    return numbers
+                yield number_from_float(figure)
+
+
+def backing_numbers(model: Artifact, win_labels: frozenset[str]) -> list[Number]:
+    """Every number the artifact's own rows hold or imply."""
+    return list(iter_backing_numbers(model, win_labels))
+
+
+class _Backing:
+    """The backing numbers of one artifact, read lazily: most figures match an evidence
+    row, so the competition rows are often never parsed."""
+
+    def __init__(self, numbers: Iterator[Number]) -> None:
+        self._pending = numbers
+        self._read: list[Number] = []
+
+    def backs(self, number: Number) -> bool:
+        if any(number.matches(known) for known in self._read):
+            return True
+        for known in self._pending:
+            self._read.append(known)
+            if number.matches(known):
+                return True
+        return False
 
 
 def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
@@ -91,14 +115,14 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return  # AL002 / AL103 report the missing evidence
     text = model.public_value
     deltas = find_deltas(text)
-    backing = backing_numbers(model, win_claim_labels(repo.policy))
+    backing = _Backing(iter_backing_numbers(model, win_claim_labels(repo.policy)))
     for found in find_numbers(text):
         number = found.number
         if number.decimals == 0 and not number.percent:
             continue
         if any(d.start <= found.start < d.end for d in deltas):
             continue  # a signed delta: AL204 checks it against the rows
-        if any(number.matches(known) for known in backing):
+        if backing.backs(number):
             continue
         yield artifact.problem(
             ("public_value",),
