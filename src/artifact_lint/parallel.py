@@ -9,10 +9,8 @@ the report is identical to a single-process run.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +84,9 @@ def parallel_loader(rules: list[Rule], requested: int | None,
         jobs = worker_count(requested, len(paths))
         if jobs <= 1 or len(paths) < 2:
             return load_each(repo, paths, limits)
+        import multiprocessing  # imported only when workers pay off: it costs start-up time
+        from concurrent.futures import ProcessPoolExecutor
+
         slices = [paths[i::jobs * 4] for i in range(jobs * 4)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         task = _Task(Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets),
