@@ -100,7 +100,7 @@ def test_action_structure() -> None:
     install = action_step("install")["run"]
     assert "AL_SOURCE" in install and action_step("install")["env"]["AL_SOURCE"] == "${{ github.action_path }}"
     check = action_step("check")["run"]
-    for needle in ("--format github", "--format markdown", "--format sarif", "GITHUB_STEP_SUMMARY",
+    for needle in ("--format github", "--format sarif", "GITHUB_STEP_SUMMARY",
                    'exit "$rc"', "set -uo pipefail"):
         assert needle in check
 
@@ -190,6 +190,7 @@ def test_action_check_step_findings(tmp_path: Path) -> None:
     assert outputs["exit-code"] == "1"
     assert "::error file=artifacts/terminal-replay.yaml,line=3" in run.stdout
     assert "AL101" in summary
+    assert summary.count("## artifact-lint") == 1  # written once, by the github format
     results = json.loads((root / "out dir" / "report.sarif").read_text())["runs"][0]["results"]
     assert {r["ruleId"] for r in results} == {"AL101"}
 
