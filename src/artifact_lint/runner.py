@@ -44,7 +44,7 @@ class CheckOptions:
     jobs: int | None = None  # None: automatic
 
 
-def _root(options: CheckOptions, cwd: Path) -> Path:
+def resolve_root(options: CheckOptions, cwd: Path) -> Path:
     if options.root is not None:
         root = options.root if options.root.is_absolute() else cwd / options.root
         if not root.is_dir():
@@ -75,7 +75,7 @@ def choose_format(explicit: str | None) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "table"
 
 
-def _apply_command_line(session: Session, options: CheckOptions) -> None:
+def apply_command_line(session: Session, options: CheckOptions) -> None:
     known = [rule.code for rule in session.rules]
     overrides: dict[str, object] = {}
     if options.select is not None:
@@ -90,7 +90,7 @@ def _apply_command_line(session: Session, options: CheckOptions) -> None:
     session.config = session.config.with_overrides(**overrides)
 
 
-def _targets(options: CheckOptions, session: Session, cwd: Path) -> tuple[list[str] | None, tuple[str, bytes] | None]:
+def check_targets(options: CheckOptions, session: Session, cwd: Path) -> tuple[list[str] | None, tuple[str, bytes] | None]:
     """The root-relative paths to check, or the stdin input (name, bytes)."""
     root = session.root
     if options.paths == ["-"]:
@@ -128,7 +128,7 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
 def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
     from artifact_lint.baseline import read_baseline
 
-    paths, stdin = _targets(options, session, cwd)
+    paths, stdin = check_targets(options, session, cwd)
     baseline = None
     if options.baseline is not None:
         shown = _shown_path(options.baseline, cwd, session.root)
@@ -170,8 +170,8 @@ def run_check(options: CheckOptions) -> int:
 
 def _run_check(options: CheckOptions) -> int:
     cwd = Path.cwd()
-    session = open_session(_root(options, cwd), config_file=options.config, policy_file=options.policy)
-    _apply_command_line(session, options)
+    session = open_session(resolve_root(options, cwd), config_file=options.config, policy_file=options.policy)
+    apply_command_line(session, options)
     result = _lint(options, session, cwd)
     if options.diff or options.fix:
         if options.paths == ["-"]:

@@ -37,7 +37,7 @@ from artifact_lint.measures import Number, parse_measure
 from artifact_lint.models import SLUG_PATTERN, Artifact, Policy
 from artifact_lint.policy import DEFAULT_POLICY_PATH
 from artifact_lint.repository import ArtifactFile, Repository, build_repository
-from artifact_lint.runner import CheckOptions, _apply_command_line, _root, _targets
+from artifact_lint.runner import CheckOptions, apply_command_line, check_targets, resolve_root
 from artifact_lint.session import Session, open_session
 
 FORMAT_VERSION = 1
@@ -108,9 +108,9 @@ def _load(options: SiteOptions) -> tuple[Session, Repository, Result]:
     cwd = Path.cwd()
     check_options = CheckOptions(fail_on=options.fail_on, config=options.config, policy=options.policy,
                                  root=options.root)
-    session = open_session(_root(check_options, cwd), config_file=options.config, policy_file=options.policy)
-    _apply_command_line(session, check_options)
-    _targets(check_options, session, cwd)  # exit 2 when a configured path does not exist
+    session = open_session(resolve_root(check_options, cwd), config_file=options.config, policy_file=options.policy)
+    apply_command_line(session, check_options)
+    check_targets(check_options, session, cwd)  # exit 2 when a configured path does not exist
     repo = build_repository(session.root, session.config, session.policy)
     return session, repo, lint(repo, session.rules)
 
