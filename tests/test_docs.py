@@ -52,3 +52,15 @@ def test_every_rule_documents_examples() -> None:
         sections = rule.sections()
         for heading in ("What it does", "Why it matters", "Example", "Use instead"):
             assert sections.get(heading), f"{rule.code} lacks a '{heading}' section"
+
+
+def test_our_ci_lints_our_artifacts_with_our_action() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    job = workflow["jobs"]["self-check"]
+    steps = job["steps"]
+    ours = [s for s in steps if s.get("uses") == "./"]
+    assert ours and ours[0]["with"]["paths"] == "artifacts/"
+    assert any(str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@") for s in steps)
+    assert job["permissions"]["security-events"] == "write"
