@@ -158,7 +158,7 @@ def print_phases(rows: list[tuple[str, float, int]], stream: Any = sys.stdout, t
                   file=stream)
     rule_total = sum(r[1] for r in rules)
     print(f"{'rules, sum':<52} {rule_total:8.3f} {100 * rule_total / total:5.1f}%", file=stream)
-    for label, seconds, calls in rules[:top_rules]:
+    for label, seconds, _calls in rules[:top_rules]:
         print(f"  {label:<50} {seconds:8.3f} {100 * seconds / total:5.1f}%", file=stream)
 
 

@@ -115,19 +115,25 @@ TYPES_MODEL = ["Routed specialist POC", "Routed extraction adapter", "Distilled 
                "LoRA specialist candidate", "Routed specialist candidate"]
 TYPES_OTHER = ["Process artifact", "Demo artifact", "Evaluation report", "Data recipe"]
 
-POLICY = """\
-# The release policy as data (the seed document's policy).
-states:
-  release-ready-metadata: {meaning: "Small committed metadata exists; large weights may still be external.", shipped: true}
-  candidate-current-best: {meaning: "Best measured candidate, but not yet a shipped specialist package.", shipped: false}
-  report-only:            {meaning: "Good public write-up/repro artifact, but no model should be used directly.", shipped: false}
-  blocked:                {meaning: "Needs a named unblocker before public release work continues.", shipped: false}
-  parked:                 {meaning: "Real artifact, but not active in the factory sequence.", shipped: false, requires_evidence: false}
-labels:
-  Direct:         {meaning: "Same fixture, prompt/eval setup, metric, and scorer.", win_claims: true}
-  Directional:    {meaning: "Useful market or method context, but not the same eval.", win_claims: false}
-  Not comparable: {meaning: "Public high bar or adjacent system that explains the target lane but cannot be claimed as a win/loss.", win_claims: false}
-"""
+POLICY = (
+    "# The release policy as data (the seed document's policy).\n"
+    "states:\n"
+    '  release-ready-metadata: {meaning: "Small committed metadata exists; large weights may still be external.",'
+    " shipped: true}\n"
+    '  candidate-current-best: {meaning: "Best measured candidate, but not yet a shipped specialist package.",'
+    " shipped: false}\n"
+    '  report-only:            {meaning: "Good public write-up/repro artifact, but no model should be used directly.",'
+    " shipped: false}\n"
+    '  blocked:                {meaning: "Needs a named unblocker before public release work continues.",'
+    " shipped: false}\n"
+    '  parked:                 {meaning: "Real artifact, but not active in the factory sequence.",'
+    " shipped: false, requires_evidence: false}\n"
+    "labels:\n"
+    '  Direct:         {meaning: "Same fixture, prompt/eval setup, metric, and scorer.", win_claims: true}\n'
+    '  Directional:    {meaning: "Useful market or method context, but not the same eval.", win_claims: false}\n'
+    '  Not comparable: {meaning: "Public high bar or adjacent system that explains the target lane'
+    ' but cannot be claimed as a win/loss.", win_claims: false}\n'
+)
 PYPROJECT = """\
 [project]
 name = "synthetic-factory"
@@ -520,7 +526,7 @@ def _plan(n: int, seed: int, violation_rate: float) -> list[Planned]:
         if i in shipped:
             state = "release-ready-metadata"
         else:
-            states, weights = zip(*STATE_WEIGHTS)
+            states, weights = zip(*STATE_WEIGHTS, strict=True)
             state = rng.choices(states, weights)[0]
         size = rng.choices(["small", "medium", "large"], [30, 50, 20])[0]
         if violation is not None and state in ("parked", "release-ready-metadata"):

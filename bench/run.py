@@ -231,7 +231,7 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
         timings[f"check_{n}"] = check
         inner: list[float] = []
         compose = measure("compose floor", [python, "-c", COMPOSE_FLOOR, "artifacts"], corpus, runs, budget_s, out,
-                          on_output=lambda text: inner.append(float(text.split()[1])))
+                          on_output=lambda text, inner=inner: inner.append(float(text.split()[1])))
         compose.note = f"{out.read_text().split()[0]} files; best {min(inner):.3f} s inside the interpreter"
         entry["compose_floor"] = asdict(compose)
         timings[f"compose_{n}"] = compose
@@ -296,13 +296,13 @@ def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
             rows.append((n, timing["name"], _fmt(timing["best_s"], 3), _fmt(timing["cpu_s"], 2),
                          str(len(timing["runs_s"])), rate,
                          _fmt(timing["peak_rss_mb"], 1), timing["note"]))
-    for key, timing in results["global"].items():
+    for _key, timing in results["global"].items():
         rows.append(("-", timing["name"], _fmt(timing["best_s"], 3), _fmt(timing["cpu_s"], 2),
                      str(len(timing["runs_s"])), "-",
                      _fmt(timing["peak_rss_mb"], 1), timing["note"]))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip(), file=stream)
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), file=stream)
     print(file=stream)
     print("target                                                             value     limit   met", file=stream)
     for target in results["targets"]:
@@ -310,7 +310,8 @@ def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
         print(f"{target['what']:<66} {_fmt(target['value'], 2):>8}  {target['limit']:>6}   {met}", file=stream)
     machine = results["machine"]
     print(f"\n{machine['cpus']} CPUs, Python {machine['python']}, load average"
-          f" {machine['loadavg_start'][0]} -> {machine['loadavg_end'][0]}; artifact-lint {results['artifact_lint']['git']}",
+          f" {machine['loadavg_start'][0]} -> {machine['loadavg_end'][0]};"
+          f" artifact-lint {results['artifact_lint']['git']}",
           file=stream)
 
 

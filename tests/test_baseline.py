@@ -30,7 +30,8 @@ def _report(output: str) -> dict:
     return json.loads(output)
 
 
-def test_baseline_survives_moved_lines_and_reports_new_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_baseline_survives_moved_lines_and_reports_new_findings(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     root = build_fixture_repo(tmp_path)
     _break(root, "label: Direct\n", "label: direct\n")
     written = _run(root, monkeypatch, "--write-baseline", "baseline.json")

@@ -310,7 +310,7 @@ def test_concise_line_shape(mixed: Path) -> None:
     assert run.code == 1
     lines = run.stdout.strip().splitlines()
     parsed = [CONCISE.match(line) for line in lines[:-1]]
-    assert all(parsed), [line for line, m in zip(lines, parsed) if not m]
+    assert all(parsed), [line for line, m in zip(lines[:-1], parsed, strict=True) if not m]
     assert SUMMARY.match(lines[-1])
     first = {(m["path"], m["code"]) for m in parsed if m}
     assert (GEMMA, "AL101") in first and (MISTRAL, "AL101") in first

@@ -107,7 +107,7 @@ def test_cli_diff_writes_nothing_and_fix_reports_what_remains(tmp_path: Path, mo
 
 
 def _changed_lines(before: str, after: str) -> list[tuple[str, str]]:
-    return [(b, a) for b, a in zip(before.splitlines(), after.splitlines()) if b != a]
+    return [(b, a) for b, a in zip(before.splitlines(), after.splitlines(), strict=True) if b != a]
 
 
 VARIANT = st.sampled_from([(good, bad) for good, bads in LABELS.items() for bad in bads])
@@ -121,7 +121,7 @@ def test_fix_changes_only_the_fixed_values(tmp_path_factory: pytest.TempPathFact
     lines = path.read_text().splitlines(keepends=True)
     label_lines = [i for i, line in enumerate(lines) if line.lstrip().startswith("label:")]
     broken = {}
-    for row, (good, bad) in rows:
+    for row, (_good, bad) in rows:
         index = label_lines[row]
         current = lines[index].split("label:", 1)[1].strip()
         lines[index] = lines[index].replace(f"label: {current}", f"label: {bad}")
@@ -135,12 +135,12 @@ def test_fix_changes_only_the_fixed_values(tmp_path_factory: pytest.TempPathFact
     if not broken:
         assert after == before  # nothing fixable: byte-identical
         return
+    assert len(after.splitlines()) == len(before.splitlines())
     changed = _changed_lines(before, after)
     assert len(changed) == len(broken)
     for old, new in changed:
         prefix = old.split("label:")[0]
         assert new.startswith(prefix + "label: ") and new.split("label: ")[1] in LABELS
-    assert len(after.splitlines()) == len(before.splitlines())
 
 
 def test_base_fixture_has_nothing_to_fix() -> None:

@@ -16,7 +16,7 @@ from conftest import shared_dir
 # Findings that only concern the Markdown document, or its own policy tables.
 MARKDOWN_ONLY = {"AL601", "AL602"}
 
-DOC = """# Registry
+DOC = ("""# Registry
 
 ## Artifact States
 
@@ -29,7 +29,8 @@ DOC = """# Registry
 
 | Artifact | Type | State | Public value | Next release action |
 |---|---|---|---|---|
-| `gemma-2b-invoice-fields` | Routed extraction adapter | `candidate-current-best` | Invoice adapter: 0.734 exact. | Publish as a report. |
+| `gemma-2b-invoice-fields` | Routed extraction adapter | `candidate-current-best` |"""
+       """ Invoice adapter: 0.734 exact. | Publish as a report. |
 | `terminal-replay` | Demo artifact | `parked` | Demo. | Leave parked. |
 
 ### `gemma-2b-invoice-fields`
@@ -47,7 +48,7 @@ Release blockers:
 | Blocker | Why it matters | Unblock action |
 |---|---|---|
 | Posting gate missing | Exact match alone is not enough. | Add a posting gate. |
-"""
+""")
 
 
 def _repo(tmp_path: Path, text: str = DOC) -> Path:
@@ -124,7 +125,8 @@ def test_upstream_documents_import_with_the_same_findings(version: str, tmp_path
         lines = [f"  {s}: {{meaning: \"From the document.\", shipped: {str(s.startswith('release-ready')).lower()}}}"
                  for s in extra]
         (root / "rules").mkdir()
-        (root / "rules" / "policy.yaml").write_text(builtin.replace("states:\n", "states:\n" + "\n".join(lines) + "\n", 1))
+        policy = builtin.replace("states:\n", "states:\n" + "\n".join(lines) + "\n", 1)
+        (root / "rules" / "policy.yaml").write_text(policy)
     from_document = check(root, ["docs/factory/public-artifacts.md"]).findings
     assert not [f for f in from_document if f.code == "AL001"]
     written = import_document(_doc(root), root / "artifacts", root)

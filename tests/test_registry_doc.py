@@ -75,14 +75,15 @@ def _check_shape(doc: RegistryDocument) -> None:
 
 # --- every section kind -----------------------------------------------------------------
 
-FULL = """
+FULL = ("""
 # Registry
 
 ## Current Public Artifact List
 
 | Artifact | Type | State | Public value | Next release action |
 |---|---|---|---|---|
-| `tiny-router-v2` | Routed specialist | `candidate-current-best` | Router hits 0.812 on the toy slice. | Write the report. |
+| `tiny-router-v2` | Routed specialist | `candidate-current-best` |"""
+        """ Router hits 0.812 on the toy slice. | Write the report. |
 | `demo-site` | Demo | `parked` | A demo. | Nothing for now. |
 
 ## Artifact Details
@@ -141,7 +142,7 @@ External source notes:
 ## Release Priority
 
 1. `tiny-router-v2` first.
-"""
+""")
 
 
 def test_every_section_kind_is_read() -> None:
@@ -800,7 +801,7 @@ def test_upstream_latest_version_new_tables() -> None:
 REGISTRY_DOC_FIXTURES = Path(__file__).parent / "fixtures" / "registry_doc"
 GOLDEN = REGISTRY_DOC_FIXTURES / "golden.json"
 
-MARKUP = r"""
+MARKUP = (r"""
 # Registry &amp; friends
 
 ## Comparability Labels
@@ -823,16 +824,19 @@ MARKUP = r"""
 
 | Artifact | Type | State | Public value | Next release action |
 |---|---|---|---|---|
-| `tiny-router-v2` | Routed **specialist** | `candidate-current-best` | Router hits 0.812 on the [toy](https://x.org/toy "t") slice. | Write the report &amp; ship. |
+| `tiny-router-v2` | Routed **specialist** | `candidate-current-best` |"""
+          r""" Router hits 0.812 on the [toy](https://x.org/toy "t") slice. | Write the report &amp; ship. |
 | `pipe-cell` | Adapter \| LoRA | `blocked` | A \| B \\| C, `code \| pipe` | Escape \*stars\* and \_under\_ \`ticks\`. |
-| `entity-cell` | &lt;Demo&gt; | `parked` | &copy; 2024 &#35;1 &#x41; &bogus; & alone | ![logo](logo.png "Logo") and ![*alt* text][ref] |
+| `entity-cell` | &lt;Demo&gt; | `parked` | &copy; 2024 &#35;1 &#x41; &bogus; & alone |"""
+          r""" ![logo](logo.png "Logo") and ![*alt* text][ref] |
 | `spaced-code` | a` b `c | ` parked ` | ``double ` tick`` and `unclosed | x `` y |
 | `emph-mix` | ***strong em*** | `report-only` | **bold *nested* bold** and *a **b** c* | ** stray and ** more ** |
 | `html-cell` | <span class="t">Typed</span> | `blocked` | <!-- comment --> visible | a<br>b <x@example.org> <notalink |
 | `ref-link` | [Kind][ref] | `parked` | [undefined][nope] and [ref] | [a](<b c>) `[not](link)` |
 | `tabs-and-spaces` | Routed	specialist | `parked` |   lots   of    space   | trailing \ |
 | `unicode` | Ünïcödé — “quotes” | `parked` | 0.5 ± 0.1 | –  |
-| `plain-00001` | Distilled adapter | `candidate-current-best` | A routed unit conversion specialist. | Publish as a report; package once a gate exists. |
+| `plain-00001` | Distilled adapter | `candidate-current-best` | A routed unit conversion specialist. |"""
+          r""" Publish as a report; package once a gate exists. |
 | `escaped-backslash` | back\\slash \\ | `parked` | a\\*b\\* | \# not a heading \[x\] |
 | `bang` | Wow! Really!! | `parked` | !not an image | ![]() empty |
 
@@ -911,7 +915,7 @@ Measured evidence:
 | Check | Baseline | Ours | Extra |
 |---|---:|---:|---|
 | &lt;tag&gt; | 1 | 2 | &#35;3 |
-"""
+""")
 
 
 def _snapshot(doc: RegistryDocument, text: str) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def test_sarif_shape(linted: tuple[Path, Result]) -> None:
     driver = run["tool"]["driver"]
     assert driver["name"] == "artifact-lint" and driver["version"]
     assert [r["id"] for r in driver["rules"]] == [r.code for r in RULES]
-    for descriptor, rule in zip(driver["rules"], RULES):
+    for descriptor, rule in zip(driver["rules"], RULES, strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"]
@@ -109,7 +109,7 @@ def test_sarif_shape(linted: tuple[Path, Result]) -> None:
         assert descriptor["properties"]["tags"]
     assert "%SRCROOT%" in run["originalUriBaseIds"]
     assert len(run["results"]) == len(result.findings) + len(result.suppressed)
-    for res, f in zip(run["results"], result.findings):
+    for res, f in zip(run["results"][:len(result.findings)], result.findings, strict=True):
         assert res["ruleId"] == f.code
         assert driver["rules"][res["ruleIndex"]]["id"] == f.code
         assert res["level"] == "error" and res["message"]["text"] == f.message
@@ -158,7 +158,7 @@ def test_sarif_validates_against_the_schema(linted: tuple[Path, Result]) -> None
 def _prints(result: Result) -> dict[tuple[str, str | None], str]:
     log = _sarif(result)
     return {(r["ruleId"], f.field): r["partialFingerprints"]["artifactLint/v1"]
-            for r, f in zip(log["runs"][0]["results"], result.findings)}
+            for r, f in zip(log["runs"][0]["results"][:len(result.findings)], result.findings, strict=True)}
 
 
 def test_fingerprint_survives_a_moved_line(linted: tuple[Path, Result]) -> None:
@@ -253,7 +253,8 @@ def test_junit_without_findings_has_one_passing_case() -> None:
     root = ET.fromstring(text)
     suite = root.find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("1", "0", "0", "0")
+    counts = (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped"))
+    assert counts == ("1", "0", "0", "0")
     cases = suite.findall("testcase")
     assert len(cases) == 1 and list(cases[0]) == []
 

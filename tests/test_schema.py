@@ -18,7 +18,8 @@ OWN = sorted((ROOT / "artifacts").glob("*.yaml"))
 
 
 def test_committed_schema_is_current() -> None:
-    assert json.loads(COMMITTED.read_text()) == artifact_schema(), "run: artifact-lint schema > schema/artifact.schema.json"
+    assert json.loads(COMMITTED.read_text()) == artifact_schema(), (
+        "run: artifact-lint schema > schema/artifact.schema.json")
 
 
 def test_schema_marks_required_fields() -> None:

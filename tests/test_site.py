@@ -10,6 +10,7 @@ import subprocess
 import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +172,7 @@ def assert_accessible_structure(page: Page) -> None:
     assert page.lang == "en"
     levels = [level for level, _ in page.headings]
     assert levels and levels[0] == 1 and levels.count(1) == 1, page.headings
-    for before, after in zip(levels, levels[1:]):
+    for before, after in pairwise(levels):
         assert after <= before + 1, f"heading skips a level: {page.headings}"
     assert all(text for _, text in page.headings)
     assert page.tables, "every page shows at least one table"
@@ -286,7 +287,7 @@ def test_detail_page_shows_every_number_blocker_and_label(own_site: Path, path: 
         evidence = page.table("Measured evidence")
         assert evidence.rows[0][:3] == ["Gate", "Before", "After"]
         assert len(evidence.rows) == len(data["evidence"]) + 1
-        for row, source in zip(evidence.rows[1:], data["evidence"]):
+        for row, source in zip(evidence.rows[1:], data["evidence"], strict=True):
             assert row[0] == norm(source["gate"])
             assert row[2] == norm(source["value"])
             if source.get("baseline"):
@@ -294,7 +295,7 @@ def test_detail_page_shows_every_number_blocker_and_label(own_site: Path, path: 
     if data["competition"]:
         competition = page.table("Competitive context")
         assert len(competition.rows) == len(data["competition"]) + 1
-        for row, source in zip(competition.rows[1:], data["competition"]):
+        for row, source in zip(competition.rows[1:], data["competition"], strict=True):
             assert row[0].startswith(norm(source["system"]))
             assert row[2] == norm(source["score"])
             assert row[3].startswith(source["label"])
@@ -341,7 +342,8 @@ def test_user_data_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     path.write_text(text)
     code, _, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
     assert code == 0, stderr
-    for html_path in (root / "site" / "index.html", root / "site" / "artifacts" / "gemma-2b-invoice-fields" / "index.html"):
+    for html_path in (root / "site" / "index.html",
+                      root / "site" / "artifacts" / "gemma-2b-invoice-fields" / "index.html"):
         html = html_path.read_text()
         page = Page(html)
         assert_self_contained(page)
@@ -445,7 +447,7 @@ def test_export_json_structure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert document["generated_from"]["files"] == [p.relative_to(ROOT).as_posix() for p in OWN]
     ids = [entry["id"] for entry in document["artifacts"]]
     assert ids == [p.stem for p in OWN]
-    for entry, path in zip(document["artifacts"], OWN):
+    for entry, path in zip(document["artifacts"], OWN, strict=True):
         assert entry["publishable"] is True and entry["blocking"] == []
         assert entry["page"] == f"artifacts/{path.stem}/index.html"
         assert set(entry["findings"]) == {"error", "warning", "info"}

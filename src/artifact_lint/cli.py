@@ -78,7 +78,8 @@ def check(
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that fails the run [default: error]."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings remain."),
     config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in)."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml,"
+                                                                 " else built in)."),
     root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary."),
     color: Color = typer.Option(Color.auto, "--color", help="Colour output."),
@@ -197,7 +198,8 @@ def site(
     out: Path = typer.Option(..., "--out", help="Folder to write the site to (index.html, artifacts/<id>/index.html)."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that withholds a page (default: error)."),
     config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in)."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml,"
+                                                                 " else built in)."),
     root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
@@ -216,7 +218,8 @@ def export(
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that makes an artifact unpublishable"
                                                         " (default: error)."),
     config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in)."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml,"
+                                                                 " else built in)."),
     root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:

@@ -90,7 +90,8 @@ def apply_command_line(session: Session, options: CheckOptions) -> None:
     session.config = session.config.with_overrides(**overrides)
 
 
-def check_targets(options: CheckOptions, session: Session, cwd: Path) -> tuple[list[str] | None, tuple[str, bytes] | None]:
+def check_targets(options: CheckOptions, session: Session,
+                  cwd: Path) -> tuple[list[str] | None, tuple[str, bytes] | None]:
     """The root-relative paths to check, or the stdin input (name, bytes)."""
     root = session.root
     if options.paths == ["-"]:

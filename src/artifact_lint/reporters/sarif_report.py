@@ -202,7 +202,7 @@ def as_sarif(result: Result, rules: list[Any]) -> dict[str, Any]:
 
     everything = [(f, False) for f in result.findings] + [(f, True) for f in result.suppressed]
     prints = fingerprints([f for f, _ in everything])
-    results = [_result(f, index[f.code], fp, suppressed=s) for (f, s), fp in zip(everything, prints)]
+    results = [_result(f, index[f.code], fp, suppressed=s) for (f, s), fp in zip(everything, prints, strict=True)]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",

@@ -69,7 +69,8 @@ def _per_decision(record: DecisionFile, model: Decision) -> Iterator[Problem]:
                              at=_absent(record, ("failure_reason_confidence",)))
     elif shipped and confidence != "not-applicable":
         yield record.problem(("failure_reason_confidence",),
-                             f"`failure_reason_confidence` is `{confidence}` on a ship decision; write `not-applicable`")
+                             f"`failure_reason_confidence` is `{confidence}` on a ship decision;"
+                             " write `not-applicable`")
     elif not shipped and model.decision is not None and confidence == "not-applicable":
         yield record.problem(("failure_reason_confidence",),
                              f"`failure_reason_confidence` is `not-applicable` on decision `{model.decision}`;"
