@@ -49,6 +49,13 @@ class Color(str, Enum):
     never = "never"
 
 
+# Options several commands share (typer accepts one OptionInfo as the default of many).
+CONFIG_OPTION = typer.Option(None, "--config", help="Read settings from FILE.")
+POLICY_OPTION = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in).")
+ROOT_OPTION = typer.Option(None, "--root", help="Repository root (default: discovered).")
+DEBUG_OPTION = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"artifact-lint {__version__}")
@@ -77,10 +84,9 @@ def check(
     ignore: Optional[str] = typer.Option(None, help="Skip these codes or prefixes."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that fails the run [default: error]."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings remain."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml,"
-                                                                 " else built in)."),
-    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
+    config: Optional[Path] = CONFIG_OPTION,
+    policy: Optional[Path] = POLICY_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary."),
     color: Color = typer.Option(Color.auto, "--color", help="Colour output."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this baseline."),
@@ -95,7 +101,7 @@ def check(
                                        help="Worker processes [default: one per core above 400 files, else 1]."),
     fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes, then report what remains."),
     diff: bool = typer.Option(False, "--diff", help="Print the safe fixes as a unified diff; write nothing."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    debug: bool = DEBUG_OPTION,
 ) -> None:
     """Lint artifact metadata, specialist packages and the registry document."""
     from artifact_lint.runner import CheckOptions, run_check
@@ -134,8 +140,8 @@ def import_(
     document: Path = typer.Argument(..., help="The Markdown registry document."),
     out: Path = typer.Option(Path("artifacts"), "--out", help="Folder for the artifact files."),
     force: bool = typer.Option(False, "--force", help="Overwrite files whose content differs."),
-    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    root: Optional[Path] = ROOT_OPTION,
+    debug: bool = DEBUG_OPTION,
 ) -> None:
     """Write one artifact file per entry of a Markdown registry document."""
     from artifact_lint.importer import run_import
@@ -197,11 +203,10 @@ class ExportFormat(str, Enum):
 def site(
     out: Path = typer.Option(..., "--out", help="Folder to write the site to (index.html, artifacts/<id>/index.html)."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that withholds a page (default: error)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml,"
-                                                                 " else built in)."),
-    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    config: Optional[Path] = CONFIG_OPTION,
+    policy: Optional[Path] = POLICY_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
+    debug: bool = DEBUG_OPTION,
 ) -> None:
     """Render the public artifacts site; an artifact with findings at or above --fail-on gets no page (exit 1)."""
     from artifact_lint.site import SiteOptions, run_site
@@ -217,11 +222,10 @@ def export(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the index to FILE."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that makes an artifact unpublishable"
                                                         " (default: error)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Read settings from FILE."),
-    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml,"
-                                                                 " else built in)."),
-    root: Optional[Path] = typer.Option(None, "--root", help="Repository root (default: discovered)."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    config: Optional[Path] = CONFIG_OPTION,
+    policy: Optional[Path] = POLICY_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
+    debug: bool = DEBUG_OPTION,
 ) -> None:
     """Print the machine-readable index the site is built from (exit 1 when an artifact is not publishable)."""
     from artifact_lint.site import SiteOptions, run_export
