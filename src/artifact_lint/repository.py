@@ -111,6 +111,10 @@ class ArtifactFile(SourceFile):
     def model(self) -> Artifact | None:
         return self.validated.model if self.validated else None
 
+    def reported_invalid(self, path: PathKey) -> bool:
+        """Whether validation found the value at `path` of the wrong kind (AL003 reports it)."""
+        return self.validated is not None and any(i.path == path for i in self.validated.of_kind("invalid"))
+
     @property
     def id(self) -> str | None:
         value = self.value_at(("id",))

@@ -43,7 +43,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if policy is None or model is None or not policy.requires_evidence or model.evidence:
         return
-    if artifact.validated and any(i.path == ("evidence",) for i in artifact.validated.of_kind("invalid")):
+    if artifact.reported_invalid(("evidence",)):
         return  # AL003 already reports the broken value
     yield artifact.problem(
         ("evidence",),

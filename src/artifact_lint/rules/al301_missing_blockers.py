@@ -44,7 +44,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if policy is None or model is None or policy.shipped or model.blockers:
         return
-    if artifact.validated and any(i.path == ("blockers",) for i in artifact.validated.of_kind("invalid")):
+    if artifact.reported_invalid(("blockers",)):
         return  # AL003 already reports the broken value
     yield artifact.problem(
         ("blockers",),
