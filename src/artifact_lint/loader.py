@@ -171,6 +171,13 @@ def _tagged_scalar(node: ScalarNode) -> Any:
     return float(value) if tag.endswith("float") else value
 
 
+# `tuple.__new__` makes a Position without running NamedTuple's Python-level
+# `__new__`: the builder makes one per node and key (about 100 per file).
+_new_position = tuple.__new__
+# A plain scalar whose first character is not one of these is a string.
+_MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
+
+
 class _Builder:
     """Turns a composed node graph into plain values and a `SourceMap`."""
 
@@ -191,51 +198,61 @@ class _Builder:
             raise _LoadFailure(
                 f"nested deeper than {self.limits.max_depth} levels", _pos(node)
             )
-        self.positions.values[path] = _pos(node)
+        mark = node.start_mark
+        self.positions.values[path] = _new_position(Position, (mark.line + 1, mark.column + 1))
         tag = node.tag
-        if tag not in _SAFE_TAGS and tag != _PLAIN:
+        kind = node.__class__
+        if kind is ScalarNode:
+            if tag == _PLAIN:
+                text = node.value
+                if text and text[0] not in _MAYBE_NOT_STRING:
+                    return text
+                try:
+                    return resolve_plain(text)
+                except ValueError:  # an integer longer than Python will convert
+                    raise _LoadFailure(f"the number starting `{text[:20]}` has too many digits;"
+                                       " quote it if it is text", _pos(node)) from None
+            if tag == _STR:
+                return node.value
+        if tag not in _SAFE_TAGS:
             raise _LoadFailure(
                 f"tag `{_shown_tag(tag)}` is not allowed; artifact files use plain YAML values only"
                 " (tags are never executed)",
                 _pos(node),
             )
-        if isinstance(node, ScalarNode):
-            if tag == _PLAIN:
-                try:
-                    return resolve_plain(node.value)
-                except ValueError:  # an integer longer than Python will convert
-                    raise _LoadFailure(f"the number starting `{node.value[:20]}` has too many digits;"
-                                       " quote it if it is text", _pos(node)) from None
+        if kind is ScalarNode:
             if tag in (_MAP, _SEQ):
                 raise _LoadFailure(f"a scalar cannot carry tag `{tag}`", _pos(node))
             return _tagged_scalar(node)
-        if isinstance(node, SequenceNode):
+        if kind is SequenceNode:
             if tag != _SEQ:
                 raise _LoadFailure(f"a sequence cannot carry tag `{tag}`", _pos(node))
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
+            build, depth = self.build, depth + 1
+            return [build(item, path + (i,), depth) for i, item in enumerate(node.value)]
+        if kind is MappingNode:
             if tag != _MAP:
                 raise _LoadFailure(f"a mapping cannot carry tag `{tag}`", _pos(node))
-            return self._mapping(node, path, depth)
+            return self._mapping(node, path, depth + 1)
         raise _LoadFailure("unexpected YAML node", _pos(node))  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        keys, build = self.positions.keys, self.build
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 raise _LoadFailure("a mapping key must be a plain word, not a list or mapping",
                                    _pos(key_node))
             key = key_node.value
             child = path + (key,)
             if key in result:
-                first = self.positions.keys[child]
                 raise _LoadFailure(
-                    f"duplicate key `{key}` (first defined on line {first.line});"
+                    f"duplicate key `{key}` (first defined on line {keys[child].line});"
                     " each key may appear once",
                     _pos(key_node),
                 )
-            self.positions.keys[child] = _pos(key_node)
-            result[key] = self.build(value_node, child, depth + 1)
+            mark = key_node.start_mark
+            keys[child] = _new_position(Position, (mark.line + 1, mark.column + 1))
+            result[key] = build(value_node, child, depth)
         return result
 
 

@@ -299,12 +299,37 @@ def load_source(path: Path, root: Path, limits: Limits) -> tuple[Document | None
 
 
 def _outside_root(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, leaves the repository root (a link loop counts).
+
+    Only a symbolic link can lead out, so a path with no link among its parts
+    below the root is inside; that takes one `lstat` per part, where resolving
+    takes one per part of the whole absolute path, twice."""
+    if _no_link_below(path, root):
+        return False
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop
         return True
     real_root = root.resolve()
     return resolved != real_root and real_root not in resolved.parents
+
+
+def _no_link_below(path: Path, root: Path) -> bool:
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if ".." in parts:
+        return False
+    current = str(root)
+    for part in parts:
+        current = os.path.join(current, part)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return False
+        except OSError:  # missing or unreadable: resolving decides
+            return False
+    return True
 
 
 def load_artifact_bytes(relative: str, raw: bytes, limits: Limits) -> ArtifactFile:
