@@ -68,16 +68,27 @@ def _from_module(module: Any) -> Rule:
     return rule
 
 
-def load_rules() -> list[Rule]:
-    """Every rule, sorted by code."""
+def _rule_module_names() -> list[str]:
     from artifact_lint import rules as package
 
+    return [info.name for info in pkgutil.iter_modules(package.__path__) if not info.name.startswith("_")]
+
+
+def rule_codes() -> list[str]:
+    """Every rule's code, read off the module names (`al202_...` holds AL202) without
+    importing the modules: enough to check the codes a configuration names."""
+    return sorted(name.split("_", 1)[0].upper() for name in _rule_module_names())
+
+
+def load_rules() -> list[Rule]:
+    """Every rule, sorted by code."""
     found = []
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        found.append(_from_module(module))
+    for name in _rule_module_names():
+        module = importlib.import_module(f"artifact_lint.rules.{name}")
+        rule = _from_module(module)
+        if not name.startswith(rule.code.lower() + "_"):
+            raise ValueError(f"rule module {module.__name__}: its name must start with `{rule.code.lower()}_`")
+        found.append(rule)
     found.sort(key=lambda r: r.code)
     codes = [r.code for r in found]
     if len(codes) != len(set(codes)):

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
 from artifact_lint.repository import Repository
-from artifact_lint.rule import load_rules
+from artifact_lint.rule import rule_codes
 from artifact_lint.suppression import directive_problems
 
 CODE = "AL902"
@@ -37,7 +37,7 @@ SCOPE = "repository"
 
 
 def check(repo: Repository) -> Iterator[Problem]:
-    known = [rule.code for rule in load_rules()]
+    known = rule_codes()
     for directive in repo.directives():
         for message in directive_problems(directive, known):
             yield Problem(path=directive.path, position=directive.position,
