@@ -72,63 +72,9 @@ from markdown_it.token import Token
 
 from artifact_lint.findings import Position
 from artifact_lint.loader import Document, PathKey, SourceMap
+from artifact_lint.registry_types import DocArtifact, ListRow, PolicyRow, RegistryDocument
 
 __all__ = ["DocArtifact", "ListRow", "PolicyRow", "RegistryDocument", "read_registry"]
-
-
-# --- public result types ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ListRow:
-    """One row of the "Current Public Artifact List" table."""
-
-    id: str
-    type: str
-    state: str
-    public_value: str
-    next_release_action: str
-    line: int  # 1-based line of the row
-
-
-@dataclass(frozen=True)
-class PolicyRow:
-    """One row of the document's own states or labels table."""
-
-    name: str
-    meaning: str
-    line: int
-
-
-@dataclass(frozen=True)
-class DocArtifact:
-    """One artifact as the document describes it."""
-
-    id: str
-    document: Document  # data: artifact-file-shaped dict; positions: Markdown lines
-    status_line_state: str | None  # the detail section's `Status:` state, if any
-    list_state: str | None  # the list table's state, if any
-
-    @property
-    def data(self) -> dict[str, Any]:
-        data = self.document.data
-        return data if isinstance(data, dict) else {}
-
-
-@dataclass(frozen=True)
-class RegistryDocument:
-    list_rows: list[ListRow]
-    list_table_line: int | None
-    states: list[PolicyRow]
-    labels: list[PolicyRow]
-    artifacts: list[DocArtifact]
-
-    def artifact(self, artifact_id: str) -> DocArtifact | None:
-        """The first artifact with this id, if any."""
-        for item in self.artifacts:
-            if item.id == artifact_id:
-                return item
-        return None
 
 
 # --- the parser and the block model ------------------------------------------------
