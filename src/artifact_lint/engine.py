@@ -5,14 +5,17 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from artifact_lint.baseline import Baseline, Entry, apply_baseline
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Finding, Problem, Severity
 from artifact_lint.repository import Repository
 from artifact_lint.rule import Rule, is_selected, iter_selected
 from artifact_lint.suppression import Directive, is_valid
+
+if TYPE_CHECKING:
+    from artifact_lint.baseline import Baseline, Entry
 
 
 class RuleCrashed(ToolError):
@@ -133,6 +136,8 @@ def lint(repo: Repository, rules: Iterable[Rule], baseline: Baseline | None = No
     unused = _apply_directives(repo, selected, result)
     stale: list[Entry] = []
     if baseline is not None:
+        from artifact_lint.baseline import apply_baseline
+
         result.findings, matched, stale = apply_baseline(result.findings, baseline)
         result.suppressed.extend(matched)
     for rule in selected:
