@@ -1,7 +1,7 @@
 """What reading the registry document gives (`registry_doc.read_registry`).
 
-Kept apart from the reader so that code using a read document, possibly read
-in another process (`prefetch.py`), never imports markdown-it-py.
+Apart from the reader: the rules and the repository use these types and never
+need the Markdown parser's own machinery.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from artifact_lint.models import Artifact, Decision, LabelPolicy, Policy, StateP
 from artifact_lint.validation import Validated, validate
 
 if TYPE_CHECKING:
-    from artifact_lint.prefetch import RegistryPrefetch
     from artifact_lint.registry_types import RegistryDocument
     from artifact_lint.suppression import Directive
 
@@ -525,14 +524,12 @@ def load_each(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[
 
 
 def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None,
-                     stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each,
-                     prefetch: RegistryPrefetch | None = None) -> Repository:
+                     stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each) -> Repository:
     """Load the files under `paths` (default: the configured paths) as targets, plus
     every artifact under the configured paths as context for cross-file rules, the
     specialist packages, and the registry document. `stdin` is (root-relative name,
     content) of one artifact read from standard input, which is then the only target.
-    Packages load first: `load_many` may hand the half-built repository to workers.
-    `prefetch` may already be reading the registry document in another process."""
+    Packages load first: `load_many` may hand the half-built repository to workers."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
     specialists = root / config.specialists
@@ -549,20 +546,14 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     pending = load_many(repo, to_load, limits)
     repo.other_files = [relative_posix(p, root) for p in targets.others]
     document = targets.documents[0] if targets.documents else root / config.registry_doc
-    # Work here while the other processes work: the artifact files while a child reads
-    # the document, or the document while workers load the artifact files.
-    in_background = prefetch is not None and prefetch.running(document, root, limits)
-    if in_background:
-        repo.artifacts = pending()
     if document.is_file():
-        repo.registry = (prefetch or load_registry)(document, root, limits)
+        repo.registry = load_registry(document, root, limits)
         if targets.documents:
             repo.targets.add(repo.registry.path)
             repo.documented = documented_artifacts(repo.registry)
             if repo.registry.document is not None:
                 repo.document_policy = extend_policy(policy, repo.registry.document)
-    if not in_background:
-        repo.artifacts = pending()
+    repo.artifacts = pending()
     if stdin is not None:
         repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))
     repo.artifacts.sort(key=lambda a: a.path)

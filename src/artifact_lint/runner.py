@@ -8,7 +8,6 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from artifact_lint.config import check_codes, find_root
 from artifact_lint.engine import Result, lint
@@ -17,9 +16,6 @@ from artifact_lint.findings import Severity, content_key
 from artifact_lint.rule import Rule
 from artifact_lint.session import Session, open_session
 from artifact_lint.repository import build_repository
-
-if TYPE_CHECKING:
-    from artifact_lint.prefetch import RegistryPrefetch
 
 
 @dataclass
@@ -130,7 +126,7 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
         return Counter(content_key(f) for f in lint(repo, session.rules).findings)
 
 
-def _lint(options: CheckOptions, session: Session, cwd: Path, prefetch: RegistryPrefetch | None = None) -> Result:
+def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
     paths, stdin = check_targets(options, session, cwd)
     baseline = None
     if options.baseline is not None:
@@ -145,7 +141,7 @@ def _lint(options: CheckOptions, session: Session, cwd: Path, prefetch: Registry
     config = session.config
     selected = list(iter_selected(session.rules, config.select + config.extend_select, config.ignore))
     repo = build_repository(session.root, config, session.policy, paths, stdin,
-                            load_many=parallel_loader(selected, options.jobs, RuleCrashed), prefetch=prefetch)
+                            load_many=parallel_loader(selected, options.jobs, RuleCrashed))
     result = lint(repo, session.rules, baseline)
     if options.new_from_rev:
         from artifact_lint.revision import drop_known
@@ -175,17 +171,9 @@ def run_check(options: CheckOptions) -> int:
 
 def _run_check(options: CheckOptions) -> int:
     cwd = Path.cwd()
-    session = open_session(resolve_root(options, cwd), config_file=options.config, policy_file=options.policy,
-                           prefetch_registry=True)
-    try:
-        return _check_and_report(options, session, cwd, session.registry_prefetch)
-    finally:
-        session.close()
-
-
-def _check_and_report(options: CheckOptions, session: Session, cwd: Path, prefetch: RegistryPrefetch | None) -> int:
+    session = open_session(resolve_root(options, cwd), config_file=options.config, policy_file=options.policy)
     apply_command_line(session, options)
-    result = _lint(options, session, cwd, prefetch)
+    result = _lint(options, session, cwd)
     if options.diff or options.fix:
         if options.paths == ["-"]:
             raise ToolError("--fix and --diff work on files, not on standard input")

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from artifact_lint.config import Config, load_config
 from artifact_lint.engine import Result, lint
 from artifact_lint.errors import ToolError
-from artifact_lint.loader import Limits
 from artifact_lint.models import Policy
 from artifact_lint.policy import DEFAULT_POLICY_PATH, load_policy
 from artifact_lint.repository import Repository, build_repository
-from artifact_lint.rule import Rule, load_rules, rule_codes
-
-if TYPE_CHECKING:
-    from artifact_lint.prefetch import RegistryPrefetch
+from artifact_lint.rule import Rule, load_rules
 
 
 @dataclass
@@ -28,12 +23,6 @@ class Session:
     config: Config
     policy: Policy
     rules: list[Rule]
-    # The configured registry document, already being read in another process.
-    registry_prefetch: RegistryPrefetch | None = None
-
-    def close(self) -> None:
-        if self.registry_prefetch is not None:
-            self.registry_prefetch.close()
 
 
 def resolve_policy(root: Path, config: Config, explicit: Path | None = None) -> Policy:
@@ -51,35 +40,14 @@ def resolve_policy(root: Path, config: Config, explicit: Path | None = None) -> 
     return load_policy(None)
 
 
-def _prefetch_registry(root: Path, config: Config) -> RegistryPrefetch | None:
-    """Start reading the configured registry document in a child process, where that works."""
-    document = root / config.registry_doc
-    if not document.is_file():
-        return None
-    from artifact_lint.prefetch import RegistryPrefetch, can_fork
-
-    if not can_fork():
-        return None
-    return RegistryPrefetch(document, root, Limits(config.max_file_size, config.max_depth, config.max_nodes))
-
-
 def open_session(root: Path, *, config_file: Path | None = None, policy_file: Path | None = None,
-                 overrides: dict[str, object] | None = None, prefetch_registry: bool = False) -> Session:
-    """Configuration, rules and policy for a run at `root`. With `prefetch_registry` the
-    registry document starts loading in the background as soon as the configuration
-    names it (the caller then closes the session)."""
-    config = load_config(config_file, root, rule_codes())
+                 overrides: dict[str, object] | None = None) -> Session:
+    rules = load_rules()
+    config = load_config(config_file, root, [r.code for r in rules])
     if overrides:
         config = config.with_overrides(**overrides)
-    prefetch = _prefetch_registry(root, config) if prefetch_registry else None
-    try:
-        rules = load_rules()
-        policy = resolve_policy(root, config, policy_file)
-    except BaseException:
-        if prefetch is not None:
-            prefetch.close()
-        raise
-    return Session(root, config, policy, rules, prefetch)
+    policy = resolve_policy(root, config, policy_file)
+    return Session(root, config, policy, rules)
 
 
 def load_repository(session: Session, paths: list[str] | None = None) -> Repository:
