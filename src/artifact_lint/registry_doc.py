@@ -57,8 +57,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
@@ -203,21 +202,18 @@ _SPACES = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace that `_SPACES.sub(" ", ...)` changes
 
 
-@dataclass(slots=True)
-class _Cell:
+class _Cell(NamedTuple):
     text: str  # reduced to plain text
     raw: str  # the cell's Markdown source
     column: int  # 1-based
 
 
-@dataclass(slots=True)
-class _Row:
+class _Row(NamedTuple):
     line: int
     cells: list[_Cell]
 
 
-@dataclass
-class _Table:
+class _Table(NamedTuple):
     line: int
     header: list[_Cell]
     rows: list[_Row]
@@ -227,23 +223,21 @@ class _Table:
         return [_norm(cell.text) for cell in self.header]
 
 
-@dataclass
-class _Item:
+class _Item(NamedTuple):
     line: int
     end: int  # exclusive 1-based end line
     text: str
     code: list[str]
 
 
-@dataclass
-class _Block:
+class _Block(NamedTuple):
     kind: str  # heading | paragraph | table | list | other
     line: int
     end: int = 0
     level: int = 0
     inline: Token | None = None
     table: _Table | None = None
-    items: list[_Item] = field(default_factory=list)
+    items: Sequence[_Item] = ()
 
     @property
     def children(self) -> list[Token]:
@@ -347,15 +341,15 @@ def _table(tokens: Sequence[Token], start: int, end: int, lines: list[str],
 def _items(tokens: Sequence[Token], start: int, end: int) -> list[_Item]:
     items: list[_Item] = []
     item_level = tokens[start].level + 1
-    current: _Item | None = None
+    current: Token | None = None  # the open item
     texts: list[str] = []
+    code: list[str] = []
     for index in range(start + 1, end):
         token = tokens[index]
         if token.type == "list_item_open" and token.level == item_level:
-            current, texts = _Item(_line_of(token), _end_of(token), "", []), []
+            current, texts, code = token, [], []
         elif token.type == "list_item_close" and token.level == item_level and current:
-            current.text = " ".join(t for t in texts if t)
-            items.append(current)
+            items.append(_Item(_line_of(current), _end_of(current), " ".join(t for t in texts if t), code))
             current = None
         elif (current is not None and token.type == "paragraph_open"
               and token.level == item_level + 1):
@@ -363,8 +357,7 @@ def _items(tokens: Sequence[Token], start: int, end: int) -> list[_Item]:
             if inline is not None:
                 children = inline.children or []
                 texts.append(_reduce(children))
-                current.code.extend(c.content.strip() for c in children
-                                    if c.type == "code_inline")
+                code.extend(c.content.strip() for c in children if c.type == "code_inline")
     return items
 
 
@@ -439,8 +432,7 @@ _LABEL = re.compile(
 _EMPHASIS = {"strong_open", "strong_close", "em_open", "em_close", "text"}
 
 
-@dataclass
-class _Label:
+class _Label(NamedTuple):
     target: str  # an artifact field, or _UNKNOWN
     rest: list[Token]  # the inline tokens after the label's colon
 
