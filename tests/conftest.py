@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_registry_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Registry cache entries of this run go to a folder of its own, never to ~/.cache."""
+    os.environ["ARTIFACT_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("registry-cache"))
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "base"

@@ -103,6 +103,8 @@ def check(
                                        help="Worker processes [default: one per core above 400 files, else 1]."),
     fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes, then report what remains."),
     diff: bool = typer.Option(False, "--diff", help="Print the safe fixes as a unified diff; write nothing."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="Parse the registry document afresh; read and write no cache entry."),
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Lint artifact metadata, specialist packages and the registry document."""
@@ -114,7 +116,7 @@ def check(
         fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config, policy=policy,
         root=root, quiet=quiet, color=color.value, baseline=baseline, write_baseline=write_baseline,
         new_from_rev=new_from_rev, statistics=statistics, show_suppressed=show_suppressed,
-        stdin_filename=stdin_filename, fix=fix, diff=diff, jobs=jobs,
+        stdin_filename=stdin_filename, fix=fix, diff=diff, jobs=jobs, cache=not no_cache,
     )
     raise typer.Exit(_guard(lambda: run_check(options), debug))
 

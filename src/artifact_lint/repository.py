@@ -449,7 +449,9 @@ def collect(root: Path, paths: Iterable[str], config: Config) -> Collected:
     return found
 
 
-def load_registry(path: Path, root: Path, limits: Limits) -> RegistryFile:
+def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = None) -> RegistryFile:
+    """The registry document at `path`; with a `cache` folder, an unchanged document is
+    not parsed again (see `registry_cache`)."""
     relative = relative_posix(path, root)
     if _outside_root(path, root):
         return RegistryFile(relative, None, LoadError("the document is a link that leaves the repository root"))
@@ -463,9 +465,9 @@ def load_registry(path: Path, root: Path, limits: Limits) -> RegistryFile:
         line = raw.count(b"\n", 0, exc.start) + 1
         return RegistryFile(relative, None, LoadError(
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the document as UTF-8", Position(line, 1)))
-    from artifact_lint.registry_doc import read_registry  # markdown-it-py is only needed here
+    from artifact_lint.registry_cache import read_registry_cached
 
-    return RegistryFile(relative, read_registry(text))
+    return RegistryFile(relative, read_registry_cached(text, cache))
 
 
 def extend_policy(policy: Policy, document: RegistryDocument) -> Policy:
@@ -524,12 +526,14 @@ def load_each(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[
 
 
 def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None,
-                     stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each) -> Repository:
+                     stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each,
+                     registry_cache: Path | None = None) -> Repository:
     """Load the files under `paths` (default: the configured paths) as targets, plus
     every artifact under the configured paths as context for cross-file rules, the
     specialist packages, and the registry document. `stdin` is (root-relative name,
     content) of one artifact read from standard input, which is then the only target.
-    Packages load first: `load_many` may hand the half-built repository to workers."""
+    Packages load first: `load_many` may hand the half-built repository to workers.
+    `registry_cache` is the folder of read registry documents (None: parse afresh)."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
     repo = Repository(root=root, config=config, policy=policy)
     specialists = root / config.specialists
@@ -547,7 +551,7 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     repo.other_files = [relative_posix(p, root) for p in targets.others]
     document = targets.documents[0] if targets.documents else root / config.registry_doc
     if document.is_file():
-        repo.registry = load_registry(document, root, limits)
+        repo.registry = load_registry(document, root, limits, registry_cache)
         if targets.documents:
             repo.targets.add(repo.registry.path)
             repo.documented = documented_artifacts(repo.registry)

@@ -42,6 +42,7 @@ class CheckOptions:
     fix: bool = False
     diff: bool = False
     jobs: int | None = None  # None: automatic
+    cache: bool = True  # keep read registry documents (registry_cache)
 
 
 def resolve_root(options: CheckOptions, cwd: Path) -> Path:
@@ -140,8 +141,14 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
 
     config = session.config
     selected = list(iter_selected(session.rules, config.select + config.extend_select, config.ignore))
+    if options.cache:
+        from artifact_lint.registry_cache import cache_folder
+
+        cache = cache_folder()
+    else:
+        cache = None
     repo = build_repository(session.root, config, session.policy, paths, stdin,
-                            load_many=parallel_loader(selected, options.jobs, RuleCrashed))
+                            load_many=parallel_loader(selected, options.jobs, RuleCrashed), registry_cache=cache)
     result = lint(repo, session.rules, baseline)
     if options.new_from_rev:
         from artifact_lint.revision import drop_known

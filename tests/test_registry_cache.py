@@ -1,0 +1,106 @@
+"""The registry cache gives exactly what parsing gives, and never trusts a bad entry."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from artifact_lint import registry_cache
+from artifact_lint.cli import app
+from artifact_lint.registry_cache import decode, encode, entry_path, read_registry_cached
+from artifact_lint.registry_doc import read_registry
+from conftest import build_fixture_repo
+
+ROOT = Path(__file__).resolve().parents[1]
+UPSTREAM = ROOT.parent / "shared" / "corpus" / "upstream"
+
+
+def _documents() -> list[Path]:
+    found = [ROOT / "docs" / "factory" / "public-artifacts.md",
+             ROOT / "tests" / "fixtures" / "base" / "docs" / "factory" / "public-artifacts.md"]
+    if UPSTREAM.is_dir():
+        found += sorted(UPSTREAM.rglob("*.md"))
+    return found
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda p: p.parent.name + "/" + p.name)
+def test_a_cached_document_equals_the_parsed_one(document: Path, tmp_path: Path) -> None:
+    text = document.read_text(encoding="utf-8")
+    parsed = read_registry(text)
+    assert parsed.artifacts  # the document has something to cache
+    assert decode(json.loads(json.dumps(encode(parsed))), text) == parsed
+    first = read_registry_cached(text, tmp_path)  # a miss: parses and writes the entry
+    assert entry_path(tmp_path, text).is_file()
+    second = read_registry_cached(text, tmp_path)  # a hit
+    assert first == second == parsed
+
+
+def test_a_hit_does_not_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    expected = read_registry_cached(text, tmp_path)
+
+    def no_parsing(_text: str) -> None:
+        raise AssertionError("parsed although the entry was there")
+
+    monkeypatch.setattr("artifact_lint.registry_doc.read_registry", no_parsing)
+    assert read_registry_cached(text, tmp_path) == expected
+
+
+def test_another_text_is_another_entry(tmp_path: Path) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    changed = text.replace("report-only", "parked", 1)
+    assert entry_path(tmp_path, text) != entry_path(tmp_path, changed)
+    read_registry_cached(text, tmp_path)
+    assert read_registry_cached(changed, tmp_path) == read_registry(changed)
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"format": 1}', '{"format": 99, "artifacts": []}',
+                                     '{"format": 1, "list_rows": [[1]], "list_table_line": null,'
+                                     ' "states": [], "labels": [], "artifacts": []}'])
+def test_a_bad_entry_is_a_miss(content: str, tmp_path: Path) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    entry = entry_path(tmp_path, text)
+    entry.write_text(content, encoding="utf-8")
+    assert read_registry_cached(text, tmp_path) == read_registry(text)
+
+
+def test_an_unwritable_folder_only_costs_the_parse(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    text = _documents()[0].read_text(encoding="utf-8")
+    assert read_registry_cached(text, blocker / "cache") == read_registry(text)
+
+
+def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry_cache, "KEEP", 2)
+    text = _documents()[0].read_text(encoding="utf-8")
+    for index in range(4):
+        read_registry_cached(text + f"\n<!-- {index} -->\n", tmp_path)
+    assert len(list(tmp_path.glob("registry-*.json"))) == 2
+
+
+def test_check_uses_the_folder_and_no_cache_leaves_it_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ARTIFACT_LINT_CACHE_DIR", str(folder))
+    monkeypatch.chdir(root)
+    fresh = CliRunner().invoke(app, ["check", "-f", "json", "--no-cache"])
+    assert not folder.exists()
+    first = CliRunner().invoke(app, ["check", "-f", "json"])
+    assert len(list(folder.glob("registry-*.json"))) == 1
+    second = CliRunner().invoke(app, ["check", "-f", "json"])
+    assert fresh.exit_code == first.exit_code == second.exit_code
+    assert fresh.stdout == first.stdout == second.stdout
+    assert not any(p.name.startswith("registry-") for p in root.rglob("*"))  # nothing in the repository
+
+
+def test_the_default_folder_is_outside_the_repository(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ARTIFACT_LINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert registry_cache.cache_folder() == tmp_path / "artifact-lint"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert registry_cache.cache_folder() == Path(os.path.expanduser("~")) / ".cache" / "artifact-lint"
