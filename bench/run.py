@@ -215,6 +215,11 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
     yamllint, yamllint_note = _ensure_yamllint(venv_bin, python, install)
     workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "stdout.txt"
+    # The registry cache of this run, apart from the user's: "check" runs warm (one
+    # untimed run first), "check --no-cache" parses the registry document every time.
+    cache = workdir / "registry-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ["ARTIFACT_LINT_CACHE_DIR"] = str(cache)
     load_before = os.getloadavg()
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -237,13 +242,21 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
         entry: dict[str, Any] = {"n": n, "lines": manifest.lines, "mean_lines": round(manifest.mean_lines, 1),
                                  "packages": manifest.packages, "planted": len(manifest.expected),
                                  "generate_s": round(time.perf_counter() - started, 2)}
-        check = measure("check", [*lint_cmd, "check", "--format", "json", "-q"], corpus, runs, budget_s, out,
-                        ok_codes=(0, 1))
+        check_cmd = [*lint_cmd, "check", "--format", "json", "-q"]
+        cold = measure("check --no-cache", [*check_cmd, "--no-cache"], corpus, runs, budget_s, out, ok_codes=(0, 1))
+        cold_findings = out.read_bytes()
+        subprocess.run(check_cmd, cwd=corpus, stdout=subprocess.DEVNULL, check=False)  # warms the cache
+        check = measure("check", check_cmd, corpus, runs, budget_s, out, ok_codes=(0, 1))
         entry["findings"] = _findings_match(out, corpus)
+        entry["findings"]["cold_equals_warm"] = out.read_bytes() == cold_findings
         check.note = "findings = planted" if entry["findings"]["match"] else "FINDINGS DIFFER FROM PLANTED"
+        if not entry["findings"]["cold_equals_warm"]:
+            check.note += "; REPORT DIFFERS FROM --no-cache"
         entry["check"] = asdict(check)
         entry["check"]["files_per_s"] = round(n / check.best_s, 1) if check.best_s else None
+        entry["check_no_cache"] = asdict(cold)
         timings[f"check_{n}"] = check
+        timings[f"check_cold_{n}"] = cold
         inner: list[float] = []
         compose = measure("compose floor", [python, "-c", COMPOSE_FLOOR, "artifacts"], corpus, runs, budget_s, out,
                           on_output=lambda text, inner=inner: inner.append(float(text.split()[1])))
@@ -266,11 +279,14 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
     glob_runs = max(runs, 5)
     timings["import"] = measure("import line", [python, "-c", IMPORT_LINE], REPO, glob_runs, budget_s, out)
     timings["version"] = measure("--version", [*lint_cmd, "--version"], REPO, glob_runs, budget_s, out)
-    timings["own_repo"] = measure("check own repo", [*lint_cmd, "check", "--format", "json", "-q"], own_repo,
-                                  glob_runs, budget_s, out, ok_codes=(0, 1))
+    own_cmd = [*lint_cmd, "check", "--format", "json", "-q"]
+    timings["own_repo_cold"] = measure("check own repo --no-cache", [*own_cmd, "--no-cache"], own_repo,
+                                       glob_runs, budget_s, out, ok_codes=(0, 1))
+    subprocess.run(own_cmd, cwd=own_repo, stdout=subprocess.DEVNULL, check=False)  # warms the cache
+    timings["own_repo"] = measure("check own repo", own_cmd, own_repo, glob_runs, budget_s, out, ok_codes=(0, 1))
     own = json.loads(out.read_text(encoding="utf-8"))
     timings["own_repo"].note = f"{own['summary']['files']} files, {len(own['findings'])} findings"
-    for key in ("import", "version", "own_repo"):
+    for key in ("import", "version", "own_repo", "own_repo_cold"):
         results["global"][key] = asdict(timings[key])
 
     big = max((n for n in sizes if n >= 10000), default=None)
@@ -280,6 +296,8 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
         "check_10000_vs_1000": _ratio(timings.get("check_10000"), timings.get("check_1000")),
         "rss_10000_mb": timings["check_10000"].peak_rss_mb if "check_10000" in timings else None,
         "own_repo_vs_import": _ratio(timings["own_repo"], timings["import"]),
+        "own_repo_no_cache_vs_import": _ratio(timings["own_repo_cold"], timings["import"]),
+        "check_1000_no_cache_vs_compose_floor": _ratio(timings.get("check_cold_1000"), timings.get("compose_1000")),
         "version_vs_import": _ratio(timings["version"], timings["import"]),
     }
     results["ratios"] = ratios
@@ -301,7 +319,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
     rows = [("N", "command", "best s", "cpu s", "runs", "files/s", "peak MB", "note")]
     for n, entry in results["sizes"].items():
-        for key in ("check", "yamllint", "compose_floor"):
+        for key in ("check", "check_no_cache", "yamllint", "compose_floor"):
             timing = entry.get(key)
             if not timing:
                 if key == "yamllint":
@@ -323,6 +341,10 @@ def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
     for target in results["targets"]:
         met = {True: "yes", False: "NO", None: "not measured"}[target["met"]]
         print(f"{target['what']:<66} {_fmt(target['value'], 2):>8}  {target['limit']:>6}   {met}", file=stream)
+    ratios = results["ratios"]
+    print(f"without the registry cache (--no-cache): own repository {_fmt(ratios['own_repo_no_cache_vs_import'])}x"
+          f" the import line, 1,000 artifacts {_fmt(ratios['check_1000_no_cache_vs_compose_floor'])}x"
+          " the compose floor", file=stream)
     machine = results["machine"]
     print(f"\n{machine['cpus']} CPUs, Python {machine['python']}, load average"
           f" {machine['loadavg_start'][0]} -> {machine['loadavg_end'][0]};"
