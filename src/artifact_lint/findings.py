@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-import dataclasses
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError
 from typing import Any, NamedTuple
 
 
@@ -31,8 +30,7 @@ class Position(NamedTuple):
 START = Position(1, 1)
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A replacement for the value a finding is about."""
 
     replacement: Any
@@ -43,8 +41,7 @@ class Fix:
         return {"replacement": self.replacement, "safe": self.safe, "description": self.description}
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One break of a rule, as a rule's `check` yields it.
 
     The engine turns it into a `Finding` by adding the rule's code, name and
@@ -64,8 +61,17 @@ class Problem:
     value: Any = None
 
 
-@dataclass(frozen=True)
 class Finding:
+    """A problem as the tool reports it, with the rule's code, name and severity.
+
+    Behaves as a frozen dataclass whose `value` takes no part in equality, hash or
+    repr; written by hand because a dataclass costs ~8 M instructions to define.
+    """
+
+    __slots__ = ("code", "name", "severity", "path", "line", "column", "message", "field", "artifact",
+                 "end_line", "end_column", "fix", "value")
+    __match_args__ = __slots__
+
     code: str
     name: str
     severity: Severity
@@ -73,12 +79,56 @@ class Finding:
     line: int
     column: int
     message: str
-    field: str | None = None
-    artifact: str | None = None
-    end_line: int | None = None
-    end_column: int | None = None
-    fix: Fix | None = None
-    value: Any = dataclasses.field(default=None, compare=False, repr=False)
+    field: str | None
+    artifact: str | None
+    end_line: int | None
+    end_column: int | None
+    fix: Fix | None
+    value: Any  # the offending value, for baselines; not compared
+
+    def __init__(self, code: str, name: str, severity: Severity, path: str, line: int, column: int,
+                 message: str, field: str | None = None, artifact: str | None = None,
+                 end_line: int | None = None, end_column: int | None = None, fix: Fix | None = None,
+                 value: Any = None) -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "message", message)
+        _set(self, "field", field)
+        _set(self, "artifact", artifact)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "fix", fix)
+        _set(self, "value", value)
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (self.code, self.name, self.severity, self.path, self.line, self.column, self.message,
+                self.field, self.artifact, self.end_line, self.end_column, self.fix)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._compared() == other._compared()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__[:-1])
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.__class__, tuple(getattr(self, name) for name in self.__slots__))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
