@@ -26,10 +26,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from operator import itemgetter
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from artifact_lint.loader import PathKey, field_path
 from artifact_lint.measures import (
@@ -84,8 +83,7 @@ _NEIGHBOUR_RE = re.compile(r"[^\s,;:()\[\]]+")
 _WORD_SPAN_RE = re.compile(r"\S+")
 
 
-@dataclass(frozen=True)
-class CopyField:
+class CopyField(NamedTuple):
     """One prose field of an artifact.
 
     `context_row` is the competition row the text belongs to: the row of a
@@ -101,14 +99,12 @@ class CopyField:
         return field_path(self.path)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     text: str
     start: int  # offset of the sentence's first character in its field's text
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     """A win cue: its kind, the words that hold it and where they stand in the sentence."""
 
     kind: CueKind
@@ -118,8 +114,7 @@ class Cue:
     delta: Delta | None = None  # for kind "delta"
 
 
-@dataclass(frozen=True)
-class WinClaim:
+class WinClaim(NamedTuple):
     """A sentence of public copy that claims a win.
 
     `named` are the rows the sentence names itself; `rows` the rows the claim is
@@ -144,8 +139,7 @@ class WinClaim:
         return self.cues[0].text if self.cues else ""
 
 
-@dataclass(frozen=True)
-class GateDifference:
+class GateDifference(NamedTuple):
     """Evidence value minus a Direct row's score on the row's gate."""
 
     gate: str

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # Slack for binary floating point on top of the written tolerance.
 _EPSILON = 1e-9
@@ -62,8 +61,7 @@ def _close(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= tolerance + _EPSILON * max(1.0, abs(a), abs(b))
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     """A number as written: its value, its digits after the point, and whether it had `%`.
 
     `Number(58, 0, True)` is `"58%"`; `Number(0.531, 3)` is `0.531`.
@@ -110,8 +108,7 @@ class Number:
         return format_number(self)
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """A measured value of an evidence or competition row, parsed."""
 
     kind: MeasureKind
@@ -135,8 +132,7 @@ class Measure:
         return self.numbers
 
 
-@dataclass(frozen=True)
-class FoundNumber:
+class FoundNumber(NamedTuple):
     """A number found in prose, with where it stands."""
 
     number: Number
@@ -145,8 +141,7 @@ class FoundNumber:
     text: str
 
 
-@dataclass(frozen=True)
-class Delta:
+class Delta(NamedTuple):
     """A signed difference written in text: `+4.7 points`, `+19pp`, `-2.1 pts`, `+5%`.
 
     `value` is signed and in the units written: percentage points for `points`,

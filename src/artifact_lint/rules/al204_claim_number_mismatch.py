@@ -48,7 +48,6 @@ competition:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from artifact_lint.claims import (
     GateDifference,
@@ -75,7 +74,7 @@ def _arithmetic(diff: GateDifference, decimals: int, in_points: bool) -> str:
     value, score = diff.value, diff.score
     if not value.percent and not score.percent:  # 0.734 - 0.690, not 0.734 - 0.69
         digits = max(value.decimals, score.decimals)
-        value, score = replace(value, decimals=digits), replace(score, decimals=digits)
+        value, score = value._replace(decimals=digits), score._replace(decimals=digits)
     return (f"{format_number(value)} - {format_number(score)} = {shown:+.{decimals}f}{unit}"
             f" on `{diff.gate}`")
 
