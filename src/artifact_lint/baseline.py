@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Finding, Position, content_key
 from artifact_lint.loader import LoadError, load_text
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     code: str
     path: str
     field: str | None
@@ -27,8 +26,7 @@ class Entry:
     position: Position
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(NamedTuple):
     path: str  # as shown in findings: root-relative when inside the root
     entries: tuple[Entry, ...]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from artifact_lint.errors import ConfigError
 from artifact_lint.findings import Severity
@@ -24,8 +23,7 @@ _UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2, "gb": 
 CODE_PATTERN = re.compile(r"^AL[0-9]{0,3}$")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Settings after file and command line are merged. Paths are root-relative."""
 
     source: str | None = None  # the file the settings came from, for messages
@@ -40,11 +38,12 @@ class Config:
     max_file_size: int = 1024 * 1024
     max_depth: int = 100
     max_nodes: int = 200_000
-    severity: dict[str, Severity] = field(default_factory=dict)
-    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Read-only: a default Config's empty tables are shared, as `with_overrides` shares them.
+    severity: dict[str, Severity] = {}
+    per_file_ignores: dict[str, tuple[str, ...]] = {}
 
     def with_overrides(self, **changes: Any) -> Config:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return self._replace(**{k: v for k, v in changes.items() if v is not None})
 
 
 _KEYS = {

@@ -13,7 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -45,8 +45,7 @@ class _ComposeOnly(_CoreLoader):  # type: ignore[misc,valid-type]
         return _MAP if kind is MappingNode else _SEQ
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     max_file_size: int = 1024 * 1024
     max_depth: int = 100
     max_nodes: int = 200_000
@@ -85,8 +84,7 @@ class Document:
     text: str
 
 
-@dataclass(frozen=True)
-class LoadError:
+class LoadError(NamedTuple):
     """Why a file could not be read as one mapping, and where."""
 
     message: str

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from artifact_lint.loader import Limits
 from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact, load_each, relative_posix
@@ -28,8 +28,7 @@ CROSS_FILE_FIELDS = ("id", "type", "state", "package", "surface")
 AUTO_THRESHOLD = 400
 
 
-@dataclass(frozen=True)
-class _Task:
+class _Task(NamedTuple):
     repo: Repository
     limits: Limits
     codes: tuple[str, ...]
