@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ def test_a_crashing_rule_exits_2_naming_the_rule(tmp_path: Path, monkeypatch: py
         raise ZeroDivisionError("boom")
         yield
 
-    rules = [dataclasses.replace(r, check=broken) if r.code == "AL101" else r for r in load_rules()]
+    rules = [r._replace(check=broken) if r.code == "AL101" else r for r in load_rules()]
     monkeypatch.setattr("artifact_lint.session.load_rules", lambda: rules)
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, ["check"])
