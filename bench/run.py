@@ -5,17 +5,20 @@
 
 For each size N it writes a synthetic factory repository (`bench/make_corpus.py`,
 seeded) and times, each in a fresh subprocess (wall time, best of `--runs`, peak RSS
-from GNU time's `%M`):
+from GNU time's `%M`; the commands of one size take turns, one run each per round,
+so that a slow spell of the machine hits them alike):
 
 * `artifact-lint check --format json -q` at the corpus root (or, with `--src DIR`,
   `python -m artifact_lint` from another checkout's `src/`), and checks that the
-  findings are exactly the planted ones;
+  findings are exactly the planted ones; it runs with the registry cache filled by
+  one untimed run, and again with `--no-cache`;
 * `yamllint -d relaxed artifacts` over the same files (sizes up to `--yamllint-max`);
 * the libyaml compose floor: `yaml.compose` with `CSafeLoader` over every artifact
   file, node marks included, in a fresh interpreter.
 
 Once per run it also times `python -c "import typer, rich.table, pydantic, ruamel.yaml"`,
-`artifact-lint --version` and `artifact-lint check` of this repository, then prints a
+`artifact-lint --version` and `artifact-lint check` of this repository (best of at
+least 10, taking turns in the same way), then prints a
 table and the ratios issue 7 sets targets for (`--json` writes them all).
 """
 
@@ -113,30 +116,45 @@ def _run_once(command: list[str], cwd: Path, stdout: Path) -> tuple[float, float
     return wall, cpu, rss_kib / 1024, process.returncode, message
 
 
-def measure(name: str, command: list[str], cwd: Path, runs: int, budget_s: float, stdout: Path,
-            ok_codes: tuple[int, ...] = (0,), on_output: Callable[[str], None] | None = None) -> Timing:
-    """Run `command` up to `runs` times (fewer once `budget_s` is spent); keep the best.
+@dataclass
+class Job:
+    """One command to time."""
 
-    `on_output` sees the standard output of every run.
-    """
-    timing = Timing(name, command, str(cwd))
-    spent = 0.0
+    key: str
+    name: str
+    command: list[str]
+    cwd: Path
+    ok_codes: tuple[int, ...] = (0,)
+    on_output: Callable[[str], None] | None = None  # sees the standard output of every run
+
+
+def measure(jobs: list[Job], runs: int, budget_s: float, workdir: Path) -> dict[str, Timing]:
+    """Run each job up to `runs` times and keep its best, interleaved: one run of every
+    job per round, so that a slow spell of this shared machine hits every command of a
+    ratio alike. A job stops repeating once its runs took `budget_s`. The standard
+    output of a job's last run is in `workdir / f"{key}.out"`."""
+    timings = {job.key: Timing(job.name, job.command, str(job.cwd)) for job in jobs}
+    spent = dict.fromkeys(timings, 0.0)
     for _ in range(max(1, runs)):
-        wall, cpu, rss, code, err = _run_once(command, cwd, stdout)
-        if code not in ok_codes:
-            raise SystemExit(f"bench: `{' '.join(command)}` in {cwd} exited {code}:\n{err.strip()[-2000:]}")
-        if on_output is not None:
-            on_output(stdout.read_text(encoding="utf-8"))
-        if not timing.runs_s or wall < min(timing.runs_s):
-            timing.cpu_s = round(cpu, 3)
-        timing.runs_s.append(round(wall, 4))
-        timing.peak_rss_mb = round(max(timing.peak_rss_mb or 0.0, rss), 1)
-        timing.returncode = code
-        spent += wall
-        if spent >= budget_s:
-            break
-    timing.best_s = min(timing.runs_s)
-    return timing
+        for job in jobs:
+            timing = timings[job.key]
+            if timing.runs_s and spent[job.key] >= budget_s:
+                continue
+            stdout = workdir / f"{job.key}.out"
+            wall, cpu, rss, code, err = _run_once(job.command, job.cwd, stdout)
+            if code not in job.ok_codes:
+                raise SystemExit(f"bench: `{' '.join(job.command)}` in {job.cwd} exited {code}:\n{err.strip()[-2000:]}")
+            if job.on_output is not None:
+                job.on_output(stdout.read_text(encoding="utf-8"))
+            if not timing.runs_s or wall < min(timing.runs_s):
+                timing.cpu_s = round(cpu, 3)
+            timing.runs_s.append(round(wall, 4))
+            timing.peak_rss_mb = round(max(timing.peak_rss_mb or 0.0, rss), 1)
+            timing.returncode = code
+            spent[job.key] += wall
+    for timing in timings.values():
+        timing.best_s = min(timing.runs_s)
+    return timings
 
 
 def _tool(venv_bin: Path, name: str) -> str | None:
@@ -214,7 +232,6 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
     bytecode = _compile_package(python, src)
     yamllint, yamllint_note = _ensure_yamllint(venv_bin, python, install)
     workdir.mkdir(parents=True, exist_ok=True)
-    out = workdir / "stdout.txt"
     # The registry cache of this run, apart from the user's: "check" runs warm (one
     # untimed run first), "check --no-cache" parses the registry document every time.
     cache = workdir / "registry-cache"
@@ -243,12 +260,20 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
                                  "packages": manifest.packages, "planted": len(manifest.expected),
                                  "generate_s": round(time.perf_counter() - started, 2)}
         check_cmd = [*lint_cmd, "check", "--format", "json", "-q"]
-        cold = measure("check --no-cache", [*check_cmd, "--no-cache"], corpus, runs, budget_s, out, ok_codes=(0, 1))
-        cold_findings = out.read_bytes()
-        subprocess.run(check_cmd, cwd=corpus, stdout=subprocess.DEVNULL, check=False)  # warms the cache
-        check = measure("check", check_cmd, corpus, runs, budget_s, out, ok_codes=(0, 1))
-        entry["findings"] = _findings_match(out, corpus)
-        entry["findings"]["cold_equals_warm"] = out.read_bytes() == cold_findings
+        inner: list[float] = []
+        jobs = [Job("check", "check", check_cmd, corpus, (0, 1)),
+                Job("check_no_cache", "check --no-cache", [*check_cmd, "--no-cache"], corpus, (0, 1)),
+                Job("compose", "compose floor", [python, "-c", COMPOSE_FLOOR, "artifacts"], corpus,
+                    on_output=lambda text, inner=inner: inner.append(float(text.split()[1])))]
+        if yamllint and n <= yamllint_max:
+            jobs.append(Job("yamllint", "yamllint -d relaxed", [yamllint, "-d", "relaxed", "artifacts"], corpus,
+                            (0, 1)))
+        subprocess.run(check_cmd, cwd=corpus, stdout=subprocess.DEVNULL, check=False)  # fills the registry cache
+        measured = measure(jobs, runs, budget_s, workdir)
+        check, cold, compose = measured["check"], measured["check_no_cache"], measured["compose"]
+        entry["findings"] = _findings_match(workdir / "check.out", corpus)
+        entry["findings"]["cold_equals_warm"] = (
+            (workdir / "check.out").read_bytes() == (workdir / "check_no_cache.out").read_bytes())
         check.note = "findings = planted" if entry["findings"]["match"] else "FINDINGS DIFFER FROM PLANTED"
         if not entry["findings"]["cold_equals_warm"]:
             check.note += "; REPORT DIFFERS FROM --no-cache"
@@ -257,16 +282,13 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
         entry["check_no_cache"] = asdict(cold)
         timings[f"check_{n}"] = check
         timings[f"check_cold_{n}"] = cold
-        inner: list[float] = []
-        compose = measure("compose floor", [python, "-c", COMPOSE_FLOOR, "artifacts"], corpus, runs, budget_s, out,
-                          on_output=lambda text, inner=inner: inner.append(float(text.split()[1])))
-        compose.note = f"{out.read_text().split()[0]} files; best {min(inner):.3f} s inside the interpreter"
+        compose.note = f"{(workdir / 'compose.out').read_text().split()[0]} files; best {min(inner):.3f} s" \
+                       " inside the interpreter"
         entry["compose_floor"] = asdict(compose)
         timings[f"compose_{n}"] = compose
-        if yamllint and n <= yamllint_max:
-            lint_yaml = measure("yamllint -d relaxed", [yamllint, "-d", "relaxed", "artifacts"], corpus, runs,
-                                budget_s, out, ok_codes=(0, 1))
-            lint_yaml.note = f"{len(out.read_text().splitlines())} output lines"
+        if "yamllint" in measured:
+            lint_yaml = measured["yamllint"]
+            lint_yaml.note = f"{len((workdir / 'yamllint.out').read_text().splitlines())} output lines"
             entry["yamllint"] = asdict(lint_yaml)
             timings[f"yamllint_{n}"] = lint_yaml
         else:
@@ -276,15 +298,16 @@ def run(sizes: list[int], runs: int, budget_s: float, workdir: Path, venv: Path,
         if not keep and n > 1000:
             shutil.rmtree(corpus, ignore_errors=True)
 
-    glob_runs = max(runs, 5)
-    timings["import"] = measure("import line", [python, "-c", IMPORT_LINE], REPO, glob_runs, budget_s, out)
-    timings["version"] = measure("--version", [*lint_cmd, "--version"], REPO, glob_runs, budget_s, out)
+    glob_runs = max(runs, 10)
     own_cmd = [*lint_cmd, "check", "--format", "json", "-q"]
-    timings["own_repo_cold"] = measure("check own repo --no-cache", [*own_cmd, "--no-cache"], own_repo,
-                                       glob_runs, budget_s, out, ok_codes=(0, 1))
-    subprocess.run(own_cmd, cwd=own_repo, stdout=subprocess.DEVNULL, check=False)  # warms the cache
-    timings["own_repo"] = measure("check own repo", own_cmd, own_repo, glob_runs, budget_s, out, ok_codes=(0, 1))
-    own = json.loads(out.read_text(encoding="utf-8"))
+    subprocess.run(own_cmd, cwd=own_repo, stdout=subprocess.DEVNULL, check=False)  # fills the registry cache
+    measured = measure([Job("import", "import line", [python, "-c", IMPORT_LINE], REPO),
+                        Job("version", "--version", [*lint_cmd, "--version"], REPO),
+                        Job("own_repo", "check own repo", own_cmd, own_repo, (0, 1)),
+                        Job("own_repo_cold", "check own repo --no-cache", [*own_cmd, "--no-cache"], own_repo,
+                            (0, 1))], glob_runs, budget_s, workdir)
+    timings.update(measured)
+    own = json.loads((workdir / "own_repo.out").read_text(encoding="utf-8"))
     timings["own_repo"].note = f"{own['summary']['files']} files, {len(own['findings'])} findings"
     for key in ("import", "version", "own_repo", "own_repo_cold"):
         results["global"][key] = asdict(timings[key])
