@@ -78,9 +78,9 @@ def _ignored_by_path(finding: Finding, config: Config) -> bool:
     return False
 
 
-def _run(rule: Rule, repo: Repository) -> Iterable[Problem]:
+def _run(rule: Rule, repo: Repository, context_only: set[str]) -> Iterable[Problem]:
+    """The rule's problems; a repository rule's problems in context-only files are dropped."""
     if rule.scope == "repository":
-        context_only = {a.path for a in repo.artifacts} - repo.targets
         yield from (p for p in rule.check(repo) if p.path not in context_only)
     else:
         for artifact in repo.target_artifacts:
@@ -92,11 +92,12 @@ def _run(rule: Rule, repo: Repository) -> Iterable[Problem]:
 
 def _run_rules(repo: Repository, rules: list[Rule], result: Result) -> None:
     config = repo.config
+    context_only = {a.path for a in repo.artifacts} - repo.targets
     for rule in rules:
         if rule.scope == "suppression":
             continue
         try:
-            problems = list(_run(rule, repo))
+            problems = list(_run(rule, repo, context_only))
         except ToolError:
             raise
         except Exception as exc:  # noqa: BLE001 - a crash must surface as exit 2

@@ -240,14 +240,20 @@ class Repository:
         if not relative or relative.startswith(("/", "\\", "~")) or (len(relative) > 1 and relative[1] == ":"):
             return None
         candidate = self.root / relative
+        if _no_link_below(candidate, self.root):
+            return candidate
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):  # a symlink loop
             return None
-        root = self.root.resolve()
+        root = self.real_root
         if resolved != root and root not in resolved.parents:
             return None
         return candidate
+
+    @cached_property
+    def real_root(self) -> Path:
+        return self.root.resolve()
 
     def exists(self, relative: str) -> bool:
         path = self.inside(relative)
@@ -541,7 +547,9 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
         for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):
             repo.packages.append(load_package(folder, root, limits))
     targets = collect(root, config.paths if paths is None else paths, config) if stdin is None else Collected()
-    context = collect(root, [p for p in config.paths if (root / p).exists()], config)
+    configured = [p for p in config.paths if (root / p).exists()]
+    same = stdin is None and paths is None and configured == list(config.paths)
+    context = targets if same else collect(root, configured, config)  # walk the folders once
     repo.targets = {relative_posix(p, root) for p in targets.metadata}
     if stdin is not None:
         repo.targets = {stdin[0]}
