@@ -1,26 +1,35 @@
-"""`--jobs N`: load artifact files and run the per-artifact rules in worker processes.
+"""`--jobs N`: load artifact files and run the per-artifact rules in N processes.
 
-The parent loads the packages and policy, forks N workers that share them, and
-hands each a slice of the artifact files. A worker returns each loaded file
-together with the problems of the artifact-scope rules; cross-file rules then
-run once in the parent over the whole set. Findings are sorted afterwards, so
-the report is identical to a single-process run.
+The parent loads the packages and policy, then forks N - 1 children, which share
+them, and takes a share of the artifact files itself: each process loads its
+files and runs the artifact-scope rules on them, keeping per file only a slim
+record (the top-level fields cross-file rules read, the rules' problems, the
+suppression directives). A child sends its records back pickled through a pipe.
+Cross-file rules then run once in the parent over the whole set, and findings
+are sorted, so the report is identical to a single-process run.
+
+Plain `os.fork` and pipes rather than `multiprocessing`: importing it and
+running an executor cost more than the work of a few hundred files. Where there
+is no `fork` (Windows), files are loaded in process.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
+from artifact_lint.errors import ToolError
 from artifact_lint.loader import Limits
 from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact, load_each, relative_posix
-from artifact_lint.rule import Rule, load_rules
+from artifact_lint.rule import Rule
 from artifact_lint.suppression import find_directives
 
 # The top-level fields the cross-file rules read (AL006, AL405, AL503, AL601);
-# everything else stays in the worker.
+# everything else stays in the process that loaded the file.
 CROSS_FILE_FIELDS = ("id", "type", "state", "package", "surface")
 
 # Below this many files, starting workers costs more than it saves (measured with
@@ -28,42 +37,82 @@ CROSS_FILE_FIELDS = ("id", "type", "state", "package", "surface")
 AUTO_THRESHOLD = 400
 
 
-class _Task(NamedTuple):
-    repo: Repository
-    limits: Limits
-    codes: tuple[str, ...]
+class _Crash(NamedTuple):
+    """A rule raised while checking a file: reported by the parent as a crash (exit 2)."""
+
+    code: str
+    message: str
 
 
-_TASK: _Task | None = None  # set once in each worker process by `_start`
-
-
-def _start(task: _Task) -> None:
-    global _TASK
-    _TASK = task
-
-
-def _artifact_rules(codes: tuple[str, ...]) -> list[Rule]:
-    return [rule for rule in load_rules() if rule.code in codes and rule.scope == "artifact"]
-
-
-def _load_slice(paths: list[Path]) -> list[ArtifactFile] | tuple[str, str]:
-    """Load and check one slice; a crashing rule comes back as (code, message)."""
-    assert _TASK is not None
-    repo, rules = _TASK.repo, _artifact_rules(_TASK.codes)
+def _load_share(repo: Repository, rules: list[Rule], paths: list[Path],
+                limits: Limits) -> list[ArtifactFile] | _Crash:
+    """Load and check one share of the files, as slim records."""
     loaded = []
     for path in paths:
-        artifact = load_artifact(path, repo.root, _TASK.limits)
+        artifact = load_artifact(path, repo.root, limits)
         if artifact.path in repo.targets:
             artifact.precomputed = {}
             for rule in rules:
                 try:
                     artifact.precomputed[rule.code] = list(rule.check(artifact, repo))
                 except Exception as exc:  # noqa: BLE001 - reported by the parent as a crash
-                    return rule.code, f"{type(exc).__name__}: {exc}"
-        if artifact.path in repo.targets and artifact.document is not None:
-            artifact.directives = find_directives(artifact.path, artifact.document.text)
+                    return _Crash(rule.code, f"{type(exc).__name__}: {exc}")
+            if artifact.document is not None:
+                artifact.directives = find_directives(artifact.path, artifact.document.text)
         loaded.append(artifact.slimmed(CROSS_FILE_FIELDS))
     return loaded
+
+
+class _Child(NamedTuple):
+    pid: int
+    pipe: int  # the read end
+
+
+def _fork(work: Callable[[], object]) -> _Child:
+    """Run `work` in a child process that pickles its result into a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        _serve(work, write_end)
+    os.close(write_end)
+    return _Child(pid, read_end)
+
+
+def _serve(work: Callable[[], object], write_end: int) -> NoReturn:
+    """Never returns: `os._exit` skips the parent's cleanup and buffered output."""
+    status = 1
+    try:
+        data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(child: _Child) -> object:
+    with os.fdopen(child.pipe, "rb") as source:
+        data = source.read()
+    _, status = os.waitpid(child.pid, 0)
+    if status != 0 or not data:
+        raise ToolError(f"a worker process failed (wait status {status}); rerun with --jobs 1")
+    return pickle.loads(data)  # written by our own child, above
+
+
+def _stop(child: _Child) -> None:
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.close(child.pipe)
+    except OSError:
+        pass
+    try:
+        os.waitpid(child.pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def worker_count(requested: int | None, files: int) -> int:
@@ -77,32 +126,38 @@ def worker_count(requested: int | None, files: int) -> int:
 def parallel_loader(rules: list[Rule], requested: int | None,
                     on_crash: Callable[[str, str], Exception]) -> LoadMany:
     """A `load_many` for `build_repository` that uses worker processes when worth it."""
-    codes = tuple(rule.code for rule in rules)
+    artifact_rules = [rule for rule in rules if rule.scope == "artifact"]
 
     def load_many(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[], list[ArtifactFile]]:
-        jobs = worker_count(requested, len(paths))
-        if jobs <= 1 or len(paths) < 2:
+        jobs = min(worker_count(requested, len(paths)), len(paths))
+        if jobs <= 1 or not hasattr(os, "fork"):
             return load_each(repo, paths, limits)
-        import multiprocessing  # imported only when workers pay off: it costs start-up time
-        from concurrent.futures import ProcessPoolExecutor
-
-        slices = [paths[i::jobs * 4] for i in range(jobs * 4)]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        task = _Task(Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets),
-                     limits, codes)
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                   initializer=_start, initargs=(task,))
-        futures = [pool.submit(_load_slice, chunk) for chunk in slices]
+        shares = [paths[i::jobs] for i in range(jobs)]
+        # The children get what the per-artifact rules read, not the half-built repository.
+        shared = Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets)
+        children: list[_Child] = []
+        try:
+            for share in shares[1:]:
+                children.append(_fork(lambda share=share: _load_share(shared, artifact_rules, share, limits)))
+        except BaseException:
+            for child in children:
+                _stop(child)
+            raise
 
         def wait() -> list[ArtifactFile]:
+            pending = list(children)
             try:
-                results = [future.result() for future in futures]
+                results = [_load_share(shared, artifact_rules, shares[0], limits)]  # the parent's own share
+                while pending:
+                    results.append(_collect(pending[0]))  # type: ignore[arg-type]
+                    pending.pop(0)
             finally:
-                pool.shutdown(cancel_futures=True)
+                for child in pending:
+                    _stop(child)
             loaded: list[ArtifactFile] = []
             for result in results:
-                if isinstance(result, tuple):
-                    raise on_crash(*result)
+                if isinstance(result, _Crash):
+                    raise on_crash(result.code, result.message)
                 loaded.extend(result)
             order = {relative_posix(path, repo.root): index for index, path in enumerate(paths)}
             loaded.sort(key=lambda artifact: order.get(artifact.path, len(order)))
