@@ -100,7 +100,7 @@ def check(
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename",
                                                  help="With `-` as the path: the file the standard input stands for."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
-                                       help="Worker processes [default: one per core above 400 files, else 1]."),
+                                       help="Worker processes [default: one per core from 200 files, else 1]."),
     fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes, then report what remains."),
     diff: bool = typer.Option(False, "--diff", help="Print the safe fixes as a unified diff; write nothing."),
     no_cache: bool = typer.Option(False, "--no-cache",
