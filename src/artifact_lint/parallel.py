@@ -1,16 +1,17 @@
 """`--jobs N`: load artifact files and run the per-artifact rules in N processes.
 
-The parent loads the packages and policy, then forks N - 1 children, which share
-them, and takes a share of the artifact files itself: each process loads its
-files and runs the artifact-scope rules on them, keeping per file only a slim
-record (the top-level fields cross-file rules read, the rules' problems, the
-suppression directives). A child sends its records back pickled through a pipe.
-Cross-file rules then run once in the parent over the whole set, and findings
-are sorted, so the report is identical to a single-process run.
+Each file is loaded and checked by the artifact-scope rules at once, and only a
+slim record of it is kept (the top-level fields cross-file rules read, the
+rules' problems, the suppression directives), so memory grows by a record per
+file, not by a whole file. With N > 1 the parent, once packages and policy are
+loaded, forks N - 1 children, which share them, and takes a share of the files
+itself; a child sends its records back pickled through a pipe. Cross-file rules
+then run once in the parent over the whole set, and findings are sorted, so the
+report is the same whatever N is.
 
 Plain `os.fork` and pipes rather than `multiprocessing`: importing it and
-running an executor cost more than the work of a few hundred files. Where there
-is no `fork` (Windows), files are loaded in process.
+running an executor cost more than the work of a hundred files. Where there is
+no `fork` (Windows), one process does it all.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import NamedTuple, NoReturn
 
 from artifact_lint.errors import ToolError
 from artifact_lint.loader import Limits
-from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact, load_each, relative_posix
+from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact, relative_posix
 from artifact_lint.rule import Rule
 from artifact_lint.suppression import find_directives
 
@@ -41,8 +42,9 @@ AUTO_THRESHOLD = 200
 class _Crash(NamedTuple):
     """A rule raised while checking a file: reported by the parent as a crash (exit 2)."""
 
-    code: str
+    rule: str  # "AL101 (invalid-state)"
     message: str
+    error: BaseException | None = None  # kept in process for --debug; never pickled
 
 
 def _load_share(repo: Repository, rules: list[Rule], paths: list[Path],
@@ -57,7 +59,7 @@ def _load_share(repo: Repository, rules: list[Rule], paths: list[Path],
                 try:
                     artifact.precomputed[rule.code] = list(rule.check(artifact, repo))
                 except Exception as exc:  # noqa: BLE001 - reported by the parent as a crash
-                    return _Crash(rule.code, f"{type(exc).__name__}: {exc}")
+                    return _Crash(f"{rule.code} ({rule.name})", f"{type(exc).__name__}: {exc}", exc)
             if artifact.document is not None:
                 artifact.directives = find_directives(artifact.path, artifact.document.text)
         loaded.append(artifact.slimmed(CROSS_FILE_FIELDS))
@@ -84,7 +86,10 @@ def _serve(work: Callable[[], object], write_end: int) -> NoReturn:
     """Never returns: `os._exit` skips the parent's cleanup and buffered output."""
     status = 1
     try:
-        data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+        result = work()
+        if isinstance(result, _Crash):
+            result = result._replace(error=None)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as out:
             out.write(data)
         status = 0
@@ -126,16 +131,26 @@ def worker_count(requested: int | None, files: int) -> int:
 
 def parallel_loader(rules: list[Rule], requested: int | None,
                     on_crash: Callable[[str, str], Exception]) -> LoadMany:
-    """A `load_many` for `build_repository` that uses worker processes when worth it."""
+    """A `load_many` for `build_repository` that checks each file as it loads it, in
+    worker processes when that is worth it. `rules` are the selected rules."""
     artifact_rules = [rule for rule in rules if rule.scope == "artifact"]
 
+    def checked(results: list[list[ArtifactFile] | _Crash]) -> list[ArtifactFile]:
+        loaded: list[ArtifactFile] = []
+        for result in results:
+            if isinstance(result, _Crash):
+                raise on_crash(result.rule, result.message) from result.error
+            loaded.extend(result)
+        return loaded
+
     def load_many(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[], list[ArtifactFile]]:
+        # The per-artifact rules see the packages, policy and targets, never the
+        # half-built list of artifacts (in a child, it would be partial).
+        shared = Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets)
         jobs = min(worker_count(requested, len(paths)), len(paths))
         if jobs <= 1 or not hasattr(os, "fork"):
-            return load_each(repo, paths, limits)
+            return lambda: checked([_load_share(shared, artifact_rules, paths, limits)])
         shares = [paths[i::jobs] for i in range(jobs)]
-        # The children get what the per-artifact rules read, not the half-built repository.
-        shared = Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets)
         children: list[_Child] = []
         try:
             for share in shares[1:]:
@@ -155,11 +170,7 @@ def parallel_loader(rules: list[Rule], requested: int | None,
             finally:
                 for child in pending:
                     _stop(child)
-            loaded: list[ArtifactFile] = []
-            for result in results:
-                if isinstance(result, _Crash):
-                    raise on_crash(result.code, result.message)
-                loaded.extend(result)
+            loaded = checked(results)
             order = {relative_posix(path, repo.root): index for index, path in enumerate(paths)}
             loaded.sort(key=lambda artifact: order.get(artifact.path, len(order)))
             return loaded
