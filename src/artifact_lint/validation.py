@@ -137,11 +137,12 @@ def _prune(data: Any, path: PathKey, pruned: set[PathKey]) -> None:
 
 def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
     """Paths of required fields that are absent, null, or empty strings."""
-    required = required_names(type(model))
-    for name, key in _field_keys(type(model)):
+    for name, key, required, nested in _walk_plan(type(model)):
         value = getattr(model, name)
-        if name in required and (value is None or (isinstance(value, str) and not value.strip())):
+        if required and (value is None or (isinstance(value, str) and not value.strip())):
             yield path + (key,)
+        if not nested:
+            continue
         if isinstance(value, BaseModel):
             yield from missing_fields(value, path + (key,))
         elif isinstance(value, list):
@@ -151,9 +152,17 @@ def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
 
 
 @functools.cache
-def _field_keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
-    """(attribute name, key as written) for each field of a model class."""
-    return tuple((name, info.alias or name) for name, info in model.model_fields.items())
+def _walk_plan(model: type[BaseModel]) -> tuple[tuple[str, str, bool, bool], ...]:
+    """(attribute name, key as written, required, may hold a model) for the fields of a
+    model class that `missing_fields` must look at: required ones and ones that may
+    hold a model (a pure function of the class, so computed once)."""
+    required = required_names(model)
+    plan = []
+    for name, info in model.model_fields.items():
+        nested = _model_in(info.annotation) is not None
+        if name in required or nested:
+            plan.append((name, info.alias or name, name in required, nested))
+    return tuple(plan)
 
 
 def _field_names(model_cls: type[BaseModel], loc: PathKey) -> list[str]:
