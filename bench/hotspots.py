@@ -3,8 +3,9 @@
     .venv/bin/python bench/hotspots.py                 # N = 1,000, phase table + cProfile top 30
     .venv/bin/python bench/hotspots.py -n 1000 --pyinstrument bench/pyinstrument-1000.txt
 
-Runs the same code path as `artifact-lint check --format json -q` (the CLI's `main`)
-inside this process, three ways:
+Runs the same code path as `artifact-lint check --format json -q --jobs 1` (the CLI's
+`main`) inside this process, three ways (one process, so that every stage is seen
+here; with workers the per-file stages split over the cores):
 
 1. phases (first run, as cold as the CLI): wall time of each stage (imports, session, load = read + libyaml compose +
    value/position build + pydantic validation, registry document, each rule, report),
@@ -38,10 +39,10 @@ T0 = time.perf_counter()
 import artifact_lint.cli as cli  # noqa: E402
 T_CLI = time.perf_counter() - T0
 T1 = time.perf_counter()
-from artifact_lint import claims, engine, loader, repository, runner  # noqa: E402  (what `check` imports)
+from artifact_lint import claims, loader, repository, runner, session  # noqa: E402  (what `check` imports)
 T_RUNNER = time.perf_counter() - T1
 
-ARGV = ["check", "--format", "json", "-q"]
+ARGV = ["check", "--format", "json", "-q", "--jobs", "1"]  # one process: every phase is seen here
 
 
 def _run_cli(corpus: Path) -> None:
@@ -87,17 +88,26 @@ class Phases:
         setattr(owner, name, timed)
 
     def wrap_rules(self) -> None:
-        original = engine._run
+        """Time every rule's `check`, wherever it runs (the loader runs the per-artifact ones)."""
+        original = session.load_rules
 
-        def timed(rule: Any, repo: Any) -> Iterator[Any]:
+        def timed_rules() -> list[Any]:
+            return [rule._replace(check=self._timed_check(rule)) for rule in original()]
+
+        self._patches.append((session, "load_rules", original))
+        session.load_rules = timed_rules  # type: ignore[assignment]
+
+    def _timed_check(self, rule: Any) -> Callable[..., Iterator[Any]]:
+        check, label = rule.check, f"rule {rule.code} {rule.name}"
+
+        def timed(*args: Any) -> Iterator[Any]:
             start = time.perf_counter()
-            problems = list(original(rule, repo))
-            self.seconds[f"rule {rule.code} {rule.name}"] += time.perf_counter() - start
-            self.calls[f"rule {rule.code} {rule.name}"] += 1
+            problems = list(check(*args))
+            self.seconds[label] += time.perf_counter() - start
+            self.calls[label] += 1
             return iter(problems)
 
-        self._patches.append((engine, "_run", original))
-        engine._run = timed  # type: ignore[assignment]
+        return timed
 
     def wrap_everywhere(self, function: Callable[..., Any], label: str) -> None:
         """Wrap a function in every artifact_lint module that imported it by name."""
@@ -116,14 +126,13 @@ def phase_table(corpus: Path) -> list[tuple[str, float, int]]:
     phases = Phases()
     phases.wrap(runner, "open_session", "session: config, policy, rule modules")
     phases.wrap(runner, "build_repository", "load repository (all of it)")
-    phases.wrap(runner, "load_repository", "load repository (all of it)")
     phases.wrap(repository, "_read_limited", "  read bytes")
-    phases.wrap(loader, "_compose", "  libyaml compose")
+    phases.wrap(loader, "compose", "  libyaml compose")
     phases.wrap(loader, "parse_yaml", "  compose + build values/positions")
     phases.wrap(repository, "validate", "  pydantic validation (validate())")
-    phases.wrap(repository, "load_registry", "  registry document (markdown-it)")
+    phases.wrap(repository, "load_registry", "  registry document (cache, else markdown-it)")
     phases.wrap(repository, "collect", "  collect paths (os.walk)")
-    phases.wrap(repository, "_outside_root", "  containment (_outside_root: 2 resolve() per file)")
+    phases.wrap(repository, "_outside_root", "  containment (_outside_root: lstat per part)")
     phases.wrap(runner, "lint", "lint (all rules, sort)")
     phases.wrap_rules()
     phases.wrap_everywhere(claims.find_win_claims, "  find_win_claims (inside rules)")
