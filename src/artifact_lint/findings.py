@@ -90,20 +90,10 @@ class Finding:
                  message: str, field: str | None = None, artifact: str | None = None,
                  end_line: int | None = None, end_column: int | None = None, fix: Fix | None = None,
                  value: Any = None) -> None:
-        _set = object.__setattr__
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "severity", severity)
-        _set(self, "path", path)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "message", message)
-        _set(self, "field", field)
-        _set(self, "artifact", artifact)
-        _set(self, "end_line", end_line)
-        _set(self, "end_column", end_column)
-        _set(self, "fix", fix)
-        _set(self, "value", value)
+        values = (code, name, severity, path, line, column, message, field, artifact, end_line, end_column,
+                  fix, value)
+        for slot, given in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, slot, given)
 
     def _compared(self) -> tuple[Any, ...]:
         return (self.code, self.name, self.severity, self.path, self.line, self.column, self.message,
