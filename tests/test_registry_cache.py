@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from artifact_lint import registry_cache
@@ -104,3 +107,25 @@ def test_the_default_folder_is_outside_the_repository(monkeypatch: pytest.Monkey
     assert registry_cache.cache_folder() == tmp_path / "artifact-lint"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert registry_cache.cache_folder() == Path(os.path.expanduser("~")) / ".cache" / "artifact-lint"
+
+
+FRAGMENTS = [
+    "| Artifact | Type | State |\n", "|---|---|---|\n", "| `a` | T | `s` |\n", "### `a`\n", "### `b`\n",
+    "Status: ", "`blocked`", "Measured evidence:\n", "| Gate | Stock | Ours | n |\n", "| g | 0.5 | - | 12 |\n",
+    "| h | 1e999 | 58% | x |\n", "Release blockers:\n", "| Blocker | Unblock |\n", "| b | u |\n",
+    "Committed surface:\n", "- `specialists/a/x.md`\n", "Competitive context:\n",
+    "| System | Score | Label |\n", "| S-7B | 0.4 | `Direct` |\n", "**", "\n", "\r", "> ", "  ",
+    "Next release action:\n", "```\n", "\udcff", "\x00", "|", "`", "\\", "Website page: /a\n",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40))
+def test_any_document_comes_back_from_the_cache_as_parsed(parts: list[str]) -> None:
+    text = "".join(parts)
+    parsed = read_registry(text)
+    with tempfile.TemporaryDirectory() as folder:
+        first = read_registry_cached(text, Path(folder))  # writes the entry when JSON can hold it
+        second = read_registry_cached(text, Path(folder))  # reads it back
+    assert first == parsed
+    assert second == parsed
