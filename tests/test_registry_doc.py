@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
@@ -578,13 +577,13 @@ def test_fuzzed_documents_never_raise(parts: list[str]) -> None:
         _check_positions(artifact)
 
 
-def test_one_parse_is_fast_on_a_large_document() -> None:
+def test_a_large_document_is_read_whole() -> None:
+    # Speed is measured by bench/run.py, not asserted here (issue 7: no timed unit tests).
     block = "\n".join(f"### `a{i}`\n\nStatus: `parked`\n\nMeasured evidence:\n\n"
                       f"| Gate | Result |\n|---|---|\n| g | 0.{i} |\n" for i in range(1500))
-    start = time.perf_counter()
     doc = read_registry(block)
     assert len(doc.artifacts) == 1500
-    assert time.perf_counter() - start < 10
+    assert doc.artifacts[-1].data["evidence"] == [{"gate": "g", "value": 0.1499}]
 
 
 # --- the real upstream document, three versions -------------------------------------------------
