@@ -33,9 +33,9 @@ from artifact_lint.suppression import find_directives
 # everything else stays in the process that loaded the file.
 CROSS_FILE_FIELDS = ("id", "type", "state", "package", "surface")
 
-# Below this many files, forking costs about what it saves (measured on 2 cores with
-# corpora of ~65-line files, taking turns: even at 100 to 200 files, 0.36 s against
-# 0.44 s at 400).
+# Below this many files, forking costs about what it saves (2 cores, ~65-line files,
+# one and two processes taking turns: even between 100 and 200 files; at 400 files two
+# processes took 0.36 s and one 0.44 s).
 AUTO_THRESHOLD = 200
 
 
