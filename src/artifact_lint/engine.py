@@ -84,7 +84,7 @@ def _run(rule: Rule, repo: Repository, context_only: set[str]) -> Iterable[Probl
         yield from (p for p in rule.check(repo) if p.path not in context_only)
     else:
         for artifact in repo.target_artifacts:
-            if artifact.precomputed is not None:  # a worker process already ran it
+            if artifact.precomputed is not None:  # the loader already ran it (parallel.py)
                 yield from artifact.precomputed.get(rule.code, ())
             else:
                 yield from rule.check(artifact, repo)

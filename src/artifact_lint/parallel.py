@@ -57,9 +57,11 @@ def _load_share(repo: Repository, rules: list[Rule], paths: list[Path],
             artifact.precomputed = {}
             for rule in rules:
                 try:
-                    artifact.precomputed[rule.code] = list(rule.check(artifact, repo))
+                    problems = list(rule.check(artifact, repo))
                 except Exception as exc:  # noqa: BLE001 - reported by the parent as a crash
                     return _Crash(f"{rule.code} ({rule.name})", f"{type(exc).__name__}: {exc}", exc)
+                if problems:  # most rules find nothing: only what they found is kept and sent
+                    artifact.precomputed[rule.code] = problems
             if artifact.document is not None:
                 artifact.directives = find_directives(artifact.path, artifact.document.text)
         loaded.append(artifact.slimmed(CROSS_FILE_FIELDS))
