@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ def process(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """Run `python -m artifact_lint ARGS` as a real process."""
     import os
 
-    full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR")}
+    # PYTHONUNBUFFERED (set on some CI machines) would hide an unflushed stream.
+    dropped = ("GITHUB_ACTIONS", "FORCE_COLOR", "PYTHONUNBUFFERED")
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
     proc = subprocess.run([sys.executable, "-m", "artifact_lint", *args], cwd=root, env=full_env,
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
@@ -545,6 +548,31 @@ def test_version(clean: Path) -> None:
 def test_version_real_process(clean: Path) -> None:
     run = process(clean, "--version")
     assert run.code == 0 and __version__ in run.stdout
+
+
+def test_real_process_flushes_a_large_report_before_it_exits(clean: Path) -> None:
+    # The entry point skips the interpreter's teardown (os._exit): the report must still
+    # arrive whole, well past one pipe buffer, with the right exit code.
+    for index in range(300):
+        (clean / GEMMA).write_text((clean / GEMMA).read_text() + f"colour_{index}: blue\n")
+    run = process(clean, "check", "--format", "json")
+    assert run.code == 0  # AL004 (unknown field) is a warning
+    assert len(run.stdout) > 65536 and run.stdout.endswith("]\n}\n")
+    assert sum(f["code"] == "AL004" for f in run.findings) == 300
+
+
+def test_real_process_reader_closing_the_pipe_is_no_traceback(clean: Path) -> None:
+    for index in range(300):
+        (clean / GEMMA).write_text((clean / GEMMA).read_text() + f"colour_{index}: blue\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen([sys.executable, "-m", "artifact_lint", "check", "--format", "json"], cwd=clean,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # like `| head -c 10`
+    error = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 2
+    assert "Traceback" not in error and "Exception ignored" not in error
 
 
 def test_schema(clean: Path) -> None:

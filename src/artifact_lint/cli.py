@@ -8,7 +8,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -196,7 +196,26 @@ def main() -> None:
     # pydantic scans every installed package's entry points for plugins on first use
     # (~30 ms, a tenth of a small check); artifact-lint uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        if isinstance(exc.code, int) or exc.code is None:
+            _exit_at_once(exc.code or 0)
+        raise
+    _exit_at_once(0)
+
+
+def _exit_at_once(code: int) -> NoReturn:
+    """Exit without freeing the heap object by object (mypy's `hard_exit` does the same):
+    after a check of 1,000 files the interpreter's teardown takes about 35 ms, a sixth of
+    the run. Every file artifact-lint writes is closed by now; only the standard
+    streams' buffers are left to flush."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away (a broken pipe), or the stream is closed
+            code = code or 2
+    os._exit(code)
 
 
 class ExportFormat(str, Enum):
