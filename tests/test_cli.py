@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -65,8 +65,6 @@ def cli(root: Path, *args: str, env: dict[str, str | None] | None = None,
 
 def process(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
     """Run `python -m artifact_lint ARGS` as a real process."""
-    import os
-
     # PYTHONUNBUFFERED (set on some CI machines) would hide an unflushed stream.
     dropped = ("GITHUB_ACTIONS", "FORCE_COLOR", "PYTHONUNBUFFERED")
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
