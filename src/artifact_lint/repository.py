@@ -263,7 +263,11 @@ class Repository:
 def relative_posix(path: Path, root: Path) -> str:
     """The root-relative POSIX path, printable: bytes of a name that is not UTF-8 are
     shown as `\\xff` escapes."""
-    relative = path.relative_to(root).as_posix()
+    relative = _below(path, root)
+    if relative is None:
+        relative = path.relative_to(root).as_posix()  # raises ValueError, as before
+    elif os.sep != "/":
+        relative = relative.replace(os.sep, "/")
     try:
         relative.encode("utf-8")
     except UnicodeEncodeError:
@@ -279,23 +283,38 @@ def _name_is_utf8(path: Path) -> bool:
     return True
 
 
-def _read_limited(path: Path, limits: Limits) -> bytes | LoadError:
+def _too_large(size: int, limits: Limits) -> LoadError:
+    return LoadError(f"the file is {size} bytes, over `max-file-size` ({limits.max_file_size} bytes);"
+                     " it was not read")
+
+
+def _read_limited(path: Path, limits: Limits, status: os.stat_result | None = None) -> bytes | LoadError:
+    """The file's bytes, at most `max-file-size` of them. `status` is its `stat`, when the
+    caller already has it."""
     try:
-        status = path.stat()
+        if status is None:
+            status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):  # a named pipe would block the read forever
             return LoadError("this is not a regular file (a named pipe, socket or device); it was not read")
         size = status.st_size
         if size > limits.max_file_size:
-            return LoadError(f"the file is {size} bytes, over `max-file-size` ({limits.max_file_size} bytes);"
-                             " it was not read")
-        with path.open("rb") as handle:
-            return handle.read(limits.max_file_size + 1)
+            return _too_large(size, limits)
+        with open(path, "rb") as handle:
+            # Asking for the whole limit would allocate it (1 MiB) for every file; a file
+            # that grew since `stat` is read on, up to the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limits.max_file_size + 1 - len(data))
+                if len(data) > limits.max_file_size:
+                    return _too_large(len(data), limits)
+            return data
     except OSError as exc:
         return LoadError(f"cannot read the file: {exc.strerror or exc}")
 
 
-def load_source(path: Path, root: Path, limits: Limits) -> tuple[Document | None, LoadError | None]:
-    raw = _read_limited(path, limits)
+def load_source(path: Path, root: Path, limits: Limits,
+                status: os.stat_result | None = None) -> tuple[Document | None, LoadError | None]:
+    raw = _read_limited(path, limits, status)
     if isinstance(raw, LoadError):
         return None, raw
     loaded = load_text(raw, path.suffix.lower(), limits)
@@ -321,21 +340,44 @@ def _outside_root(path: Path, root: Path) -> bool:
 
 
 def _no_link_below(path: Path, root: Path) -> bool:
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return False
+    return _lstat_below(path, root) is not None
+
+
+def _below(path: Path, root: Path) -> str | None:
+    """`path` relative to `root` in the system's separators, by string: pathlib's
+    `relative_to` costs more than a whole `lstat`. None when it is not below the root."""
+    text, prefix = str(path), str(root)
+    if not prefix.endswith(os.sep):
+        prefix += os.sep
+    return text[len(prefix):] if text.startswith(prefix) else None
+
+
+def _lstat_below(path: Path, root: Path) -> os.stat_result | None:
+    """The `lstat` of `path` when no part of it below `root` is a symbolic link (the root's
+    own for the root); None when one is, or a part is missing or unreadable: resolving
+    decides then."""
+    if str(path) == str(root):
+        try:
+            return os.lstat(root)
+        except OSError:
+            return None
+    relative = _below(path, root)
+    if relative is None:
+        return None
+    parts = relative.split(os.sep)
     if ".." in parts:
-        return False
+        return None
     current = str(root)
+    status = None
     for part in parts:
         current = os.path.join(current, part)
         try:
-            if stat.S_ISLNK(os.lstat(current).st_mode):
-                return False
-        except OSError:  # missing or unreadable: resolving decides
-            return False
-    return True
+            status = os.lstat(current)
+        except OSError:
+            return None
+        if stat.S_ISLNK(status.st_mode):
+            return None
+    return status
 
 
 def load_artifact_bytes(relative: str, raw: bytes, limits: Limits) -> ArtifactFile:
@@ -350,17 +392,24 @@ def load_artifact_bytes(relative: str, raw: bytes, limits: Limits) -> ArtifactFi
 
 
 def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
+    relative = relative_posix(path, root)
     if not _name_is_utf8(path):
-        return ArtifactFile(relative_posix(path, root), None,
-                            LoadError("the file name is not valid UTF-8; rename the file"))
-    if _outside_root(path, root):
-        return ArtifactFile(relative_posix(path, root), None,
-                            LoadError("the file is a link that leaves the repository root (or loops); it was not read"))
-    if path.is_dir():
-        return ArtifactFile(relative_posix(path, root), None,
-                            LoadError("this is a folder named like an artifact file; artifact files are plain files"))
-    document, error = load_source(path, root, limits)
-    artifact = ArtifactFile(relative_posix(path, root), document, error)
+        return ArtifactFile(relative, None, LoadError("the file name is not valid UTF-8; rename the file"))
+    # One `lstat` per part says at once that no link leads out and what the file is.
+    status = _lstat_below(path, root)
+    if status is None:
+        if _outside_root(path, root):
+            return ArtifactFile(relative, None, LoadError(
+                "the file is a link that leaves the repository root (or loops); it was not read"))
+        try:
+            status = os.stat(path)
+        except OSError as exc:
+            return ArtifactFile(relative, None, LoadError(f"cannot read the file: {exc.strerror or exc}"))
+    if stat.S_ISDIR(status.st_mode):
+        return ArtifactFile(relative, None, LoadError(
+            "this is a folder named like an artifact file; artifact files are plain files"))
+    document, error = load_source(path, root, limits, status)
+    artifact = ArtifactFile(relative, document, error)
     if document is not None:
         artifact.validated = validate(Artifact, document.data)
     return artifact
