@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Finding, Problem, Severity
-from artifact_lint.repository import Repository
+from artifact_lint.repository import ArtifactFile, Repository
 from artifact_lint.rule import Rule, is_selected, iter_selected
 from artifact_lint.suppression import Directive, is_valid
 
@@ -78,26 +78,42 @@ def _ignored_by_path(finding: Finding, config: Config) -> bool:
     return False
 
 
-def _run(rule: Rule, repo: Repository, context_only: set[str]) -> Iterable[Problem]:
+class _Targets:
+    """The target artifacts, split once: the problems the loader already found, by rule
+    code (parallel.py checks each file as it loads it), and the artifacts still to check
+    (registry-document entries, standard input). The order of problems may differ from
+    one artifact at a time; `lint` sorts the findings."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.precomputed: dict[str, list[Problem]] = {}
+        self.unchecked: list[ArtifactFile] = []
+        for artifact in repo.target_artifacts:
+            if artifact.precomputed is None:
+                self.unchecked.append(artifact)
+            else:
+                for code, problems in artifact.precomputed.items():
+                    self.precomputed.setdefault(code, []).extend(problems)
+
+
+def _run(rule: Rule, repo: Repository, context_only: set[str], targets: _Targets) -> Iterable[Problem]:
     """The rule's problems; a repository rule's problems in context-only files are dropped."""
     if rule.scope == "repository":
         yield from (p for p in rule.check(repo) if p.path not in context_only)
     else:
-        for artifact in repo.target_artifacts:
-            if artifact.precomputed is not None:  # the loader already ran it (parallel.py)
-                yield from artifact.precomputed.get(rule.code, ())
-            else:
-                yield from rule.check(artifact, repo)
+        yield from targets.precomputed.get(rule.code, ())
+        for artifact in targets.unchecked:
+            yield from rule.check(artifact, repo)
 
 
 def _run_rules(repo: Repository, rules: list[Rule], result: Result) -> None:
     config = repo.config
     context_only = {a.path for a in repo.artifacts} - repo.targets
+    targets = _Targets(repo)
     for rule in rules:
         if rule.scope == "suppression":
             continue
         try:
-            problems = list(_run(rule, repo, context_only))
+            problems = list(_run(rule, repo, context_only, targets))
         except ToolError:
             raise
         except Exception as exc:  # noqa: BLE001 - a crash must surface as exit 2

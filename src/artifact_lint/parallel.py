@@ -25,7 +25,7 @@ from typing import NamedTuple, NoReturn
 
 from artifact_lint.errors import ToolError
 from artifact_lint.loader import Limits
-from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact, relative_posix
+from artifact_lint.repository import ArtifactFile, LoadMany, Repository, load_artifact
 from artifact_lint.rule import Rule
 from artifact_lint.suppression import find_directives
 
@@ -172,10 +172,7 @@ def parallel_loader(rules: list[Rule], requested: int | None,
             finally:
                 for child in pending:
                     _stop(child)
-            loaded = checked(results)
-            order = {relative_posix(path, repo.root): index for index, path in enumerate(paths)}
-            loaded.sort(key=lambda artifact: order.get(artifact.path, len(order)))
-            return loaded
+            return checked(results)  # in no particular order: `build_repository` sorts by path
 
         return wait
 

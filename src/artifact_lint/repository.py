@@ -570,8 +570,8 @@ def documented_artifacts(registry: RegistryFile) -> list[ArtifactFile]:
     return entries
 
 
-# Starts loading artifact files and returns a function that waits for them, so the
-# caller can do other work (the registry document) meanwhile.
+# Starts loading artifact files and returns a function that waits for them (in any
+# order), so the caller can do other work (the registry document) meanwhile.
 LoadMany = Callable[["Repository", list[Path], Limits], Callable[[], list[ArtifactFile]]]
 
 
