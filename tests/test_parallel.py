@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from artifact_lint.cli import app
-from artifact_lint.parallel import AUTO_THRESHOLD, worker_count
+from artifact_lint.parallel import AUTO_THRESHOLD, _WorkQueue, worker_count
 from conftest import build_fixture_repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,30 @@ def test_worker_count() -> None:
     assert worker_count(3, 10) == 3
     assert worker_count(None, AUTO_THRESHOLD - 1) == 1
     assert worker_count(None, AUTO_THRESHOLD) >= 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the work queue is shared across a fork")
+@pytest.mark.parametrize("count", [1, 7, 8, 9, 1000, 40_000])
+def test_work_queue_hands_out_every_file_exactly_once_across_processes(count: int) -> None:
+    files = [Path(f"artifacts/{index:05}.yaml") for index in range(count)]
+    queue = _WorkQueue(files)
+    assert len(queue.batches) <= _WorkQueue.MAX_BATCHES
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child takes what it can and sends back the names
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "w") as out:
+                out.write("\n".join(str(path) for path in queue.files()))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    mine = [str(path) for path in queue.files()]
+    with os.fdopen(read_end) as source:
+        theirs = [line for line in source.read().split("\n") if line]
+    os.waitpid(pid, 0)
+    queue.close()
+    assert sorted(mine + theirs) == [str(path) for path in files]
 
 
 def test_two_jobs_report_exactly_what_one_job_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,9 @@ Each file is loaded and checked by the artifact-scope rules at once, and only a
 slim record of it is kept (the top-level fields cross-file rules read, the
 rules' problems, the suppression directives), so memory grows by a record per
 file, not by a whole file. With N > 1 the parent, once packages and policy are
-loaded, forks N - 1 children, which share them, and takes a share of the files
-itself; a child sends its records back pickled through a pipe. Cross-file rules
+loaded, forks N - 1 children, which share them, and checks files itself; every
+process takes batches of files from one queue until none is left, and a child
+sends its records back pickled through a pipe. Cross-file rules
 then run once in the parent over the whole set, and findings are sorted, so the
 report is the same whatever N is.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, NoReturn
 
@@ -47,7 +48,7 @@ class _Crash(NamedTuple):
     error: BaseException | None = None  # kept in process for --debug; never pickled
 
 
-def _load_share(repo: Repository, rules: list[Rule], paths: list[Path],
+def _load_share(repo: Repository, rules: list[Rule], paths: Iterable[Path],
                 limits: Limits) -> list[ArtifactFile] | _Crash:
     """Load and check one share of the files, as slim records."""
     loaded = []
@@ -66,6 +67,35 @@ def _load_share(repo: Repository, rules: list[Rule], paths: list[Path],
                 artifact.directives = find_directives(artifact.path, artifact.document.text)
         loaded.append(artifact.slimmed(CROSS_FILE_FIELDS))
     return loaded
+
+
+class _WorkQueue:
+    """Files in batches that each process takes as it goes, so that one that starts late
+    (the parent reads the registry document first) or runs on a slower core checks fewer.
+
+    The batch numbers wait in a pipe, written in full before any fork: a read of two
+    bytes from a pipe is atomic, so each batch goes to exactly one process, and the
+    kernel does the locking. At most 4,096 bytes are written, which any pipe holds."""
+
+    MAX_BATCHES = 2048  # two bytes each
+    MIN_BATCH = 8  # files: a few milliseconds of work, against one `read` per batch
+
+    def __init__(self, paths: list[Path]) -> None:
+        size = max(self.MIN_BATCH, -(-len(paths) // self.MAX_BATCHES))
+        self.batches = [paths[start:start + size] for start in range(0, len(paths), size)]
+        self.read_end, write_end = os.pipe()
+        try:
+            os.write(write_end, b"".join(i.to_bytes(2, "little") for i in range(len(self.batches))))
+        finally:
+            os.close(write_end)  # once the pipe is empty, a read returns b"" in every process
+
+    def files(self) -> Iterator[Path]:
+        """The files of each batch this process takes, until none is left."""
+        while batch := os.read(self.read_end, 2):
+            yield from self.batches[int.from_bytes(batch, "little")]
+
+    def close(self) -> None:
+        os.close(self.read_end)
 
 
 class _Child(NamedTuple):
@@ -152,24 +182,26 @@ def parallel_loader(rules: list[Rule], requested: int | None,
         jobs = min(worker_count(requested, len(paths)), len(paths))
         if jobs <= 1 or not hasattr(os, "fork"):
             return lambda: checked([_load_share(shared, artifact_rules, paths, limits)])
-        shares = [paths[i::jobs] for i in range(jobs)]
+        queue = _WorkQueue(paths)
         children: list[_Child] = []
         try:
-            for share in shares[1:]:
-                children.append(_fork(lambda share=share: _load_share(shared, artifact_rules, share, limits)))
+            for _ in range(jobs - 1):
+                children.append(_fork(lambda: _load_share(shared, artifact_rules, queue.files(), limits)))
         except BaseException:
             for child in children:
                 _stop(child)
+            queue.close()
             raise
 
         def wait() -> list[ArtifactFile]:
             pending = list(children)
             try:
-                results = [_load_share(shared, artifact_rules, shares[0], limits)]  # the parent's own share
+                results = [_load_share(shared, artifact_rules, queue.files(), limits)]  # the parent's part
                 while pending:
                     results.append(_collect(pending[0]))  # type: ignore[arg-type]
                     pending.pop(0)
             finally:
+                queue.close()
                 for child in pending:
                     _stop(child)
             return checked(results)  # in no particular order: `build_repository` sorts by path
