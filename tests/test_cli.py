@@ -599,3 +599,26 @@ def test_schema_rejects_unknown_and_missing(clean: Path) -> None:
     data = yaml.safe_load((BASE / "artifacts" / "terminal-replay.yaml").read_text())
     del data["state"]
     assert not validator.is_valid(data)
+
+
+def _in_fresh_interpreter(code: str, disable_plugins: str) -> str:
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": disable_plugins}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_pydantic_plugin_loader_stand_in_spares_importlib_metadata() -> None:
+    code = ("import sys; from artifact_lint import cli; cli._skip_pydantic_plugin_loader();"
+            " import artifact_lint.models, typer._adapters;"
+            " from pydantic import TypeAdapter; TypeAdapter(int).validate_python(1);"
+            " print('importlib.metadata' in sys.modules)")
+    assert _in_fresh_interpreter(code, "__all__") == "False"
+    assert _in_fresh_interpreter(code, "some-plugin") == "True"  # plugins may load: the real loader
+
+
+def test_pydantic_plugin_loader_stand_in_reads_other_names_from_the_real_loader() -> None:
+    code = ("from artifact_lint import cli; cli._skip_pydantic_plugin_loader();"
+            " from pydantic.plugin._loader import get_plugins, PYDANTIC_ENTRY_POINT_GROUP;"
+            " print(list(get_plugins()), PYDANTIC_ENTRY_POINT_GROUP)")
+    assert _in_fresh_interpreter(code, "__all__") == "[] pydantic"
