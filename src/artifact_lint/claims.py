@@ -75,12 +75,25 @@ _WORD_CUE_RE = re.compile(
 _VS_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus)(?![\w-])", re.IGNORECASE)
 _RATIO_RE = re.compile(
     rf"(?<![\w.])\d+(?:\.\d+)?\s?[x\u00d7]\s+(?:{_COMPARATIVES})(?![\w-])", re.IGNORECASE)
+# Cheap necessary conditions for the cue patterns, tried before them (see `_may_match`).
+# In ASCII text, case-insensitive matching is plain lower-casing, so every match of
+# `_WORD_CUE_RE` holds one of these lower-cased words, every match of `_VS_RE` "vs" or
+# "versus", and every ratio an "x" and then whitespace (its "\u00d7" is not ASCII).
+_WORD_NEEDLES = ("beat", "outperform", "surpass", "better", "ahead", "win")
+_VS_NEEDLES = ("vs", "versus")
+_RATIO_GATE_RE = re.compile(r"x\s")
+# The start of every `DELTA_RE` match, case aside: a sign at the start or after one of
+# `[\s(\[{,;:/]`, an optional space, then a digit or a point. Written sign first (the
+# negative lookbehind checks the character before the sign) so that the search skips
+# straight from sign to sign instead of trying every position.
+_DELTA_GATE_RE = re.compile(r"[+\-\u2212](?<![^\s(\[{,;:/].)\s?[\d.]")
 _TERMINATOR_RE = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]]")
 _WORD_RE = re.compile(r"[\w'\u2019]+")
 _TOKEN_SPLIT_RE = re.compile(r"[-/(),]+")
 _NEIGHBOUR_RE = re.compile(r"[^\s,;:()\[\]]+")
 _WORD_SPAN_RE = re.compile(r"\S+")
+_START = itemgetter(2)  # a `Cue`'s start
 
 
 class CopyField(NamedTuple):
@@ -249,14 +262,44 @@ def _asserted(sentence: str, start: int) -> bool:
     return not any(word in NON_ASSERTIVE for word in words[-3:])
 
 
+def _holds_any(lowered: str | None, needles: tuple[str, ...]) -> bool:
+    """False only when `lowered`, an ASCII text lower-cased, holds none of `needles`;
+    True for None (text that is not ASCII, where the needles prove nothing)."""
+    if lowered is None:
+        return True
+    for needle in needles:
+        if needle in lowered:
+            return True
+    return False
+
+
+def _lowered_ascii(text: str) -> str | None:
+    return text.lower() if text.isascii() else None
+
+
+def _may_match(text: str, lowered: str | None) -> bool:
+    """False only when no cue pattern can match in `text`, nor so in any of its sentences
+    (as in `may_hold_cues`, the conditions look at most one character before a match);
+    `lowered` is `_lowered_ascii(text)`. Cheap: tried before the patterns themselves."""
+    return (_holds_any(lowered, _WORD_NEEDLES) or _holds_any(lowered, _VS_NEEDLES)
+            or lowered is None or _RATIO_GATE_RE.search(lowered) is not None
+            or _DELTA_GATE_RE.search(text) is not None)
+
+
 def find_cues(sentence: str) -> list[Cue]:
     """The win cues of §3 in one sentence, in order (whole words only)."""
-    cues = [Cue("word", m.group(0), m.start(), m.end())
-            for m in _WORD_CUE_RE.finditer(sentence) if _asserted(sentence, m.start())]
-    cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _VS_RE.finditer(sentence)]
-    cues += [Cue("ratio", m.group(0), m.start(), m.end()) for m in _RATIO_RE.finditer(sentence)]
-    cues += [Cue("delta", d.text, d.start, d.end, d) for d in find_deltas(sentence)]
-    return sorted(cues, key=lambda cue: cue.start)
+    lowered = _lowered_ascii(sentence)
+    cues: list[Cue] = []
+    if _holds_any(lowered, _WORD_NEEDLES):
+        cues += [Cue("word", m.group(0), m.start(), m.end())
+                 for m in _WORD_CUE_RE.finditer(sentence) if _asserted(sentence, m.start())]
+    if _holds_any(lowered, _VS_NEEDLES):
+        cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _VS_RE.finditer(sentence)]
+    if lowered is None or _RATIO_GATE_RE.search(lowered) is not None:
+        cues += [Cue("ratio", m.group(0), m.start(), m.end()) for m in _RATIO_RE.finditer(sentence)]
+    if _DELTA_GATE_RE.search(sentence) is not None:
+        cues += [Cue("delta", d.text, d.start, d.end, d) for d in find_deltas(sentence)]
+    return sorted(cues, key=_START) if len(cues) > 1 else cues
 
 
 # --------------------------------------------------------------------------- rows
@@ -554,13 +597,15 @@ def may_hold_cues(text: str) -> bool:
     anywhere in it. Exact as a filter: a sentence is a stripped piece of `text`, so its
     first character follows whitespace (or starts `text`), its last precedes whitespace
     (or ends `text`), and every cue pattern looks at most one character around a match."""
-    return _any_cue_re().search(text) is not None
+    return _may_match(text, _lowered_ascii(text)) and _any_cue_re().search(text) is not None
 
 
 def win_claims_in(copy: CopyField, model: Artifact, context: ClaimContext | None = None) -> list[WinClaim]:
     """The win claims of one prose field; `context` is `ClaimContext(model)`, shared by
     all the fields of one artifact (made here when not given)."""
-    if not may_hold_cues(copy.text):
+    # The cheap half of `may_hold_cues` only: a text it lets through nearly always
+    # holds a cue, and `find_cues` finds it sentence by sentence anyway.
+    if not _may_match(copy.text, _lowered_ascii(copy.text)):
         return []
     if context is None:
         context = ClaimContext(model)
