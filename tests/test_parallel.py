@@ -45,7 +45,7 @@ def test_worker_count() -> None:
 def test_work_queue_hands_out_every_file_exactly_once_across_processes(count: int) -> None:
     files = [Path(f"artifacts/{index:05}.yaml") for index in range(count)]
     queue = _WorkQueue(files)
-    assert len(queue.batches) <= _WorkQueue.MAX_BATCHES
+    assert len(queue.all_batches) <= _WorkQueue.MAX_BATCHES
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child takes what it can and sends back the names

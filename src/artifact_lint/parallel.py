@@ -82,20 +82,39 @@ class _WorkQueue:
 
     def __init__(self, paths: list[Path]) -> None:
         size = max(self.MIN_BATCH, -(-len(paths) // self.MAX_BATCHES))
-        self.batches = [paths[start:start + size] for start in range(0, len(paths), size)]
+        self.all_batches = [paths[start:start + size] for start in range(0, len(paths), size)]
         self.read_end, write_end = os.pipe()
         try:
-            os.write(write_end, b"".join(i.to_bytes(2, "little") for i in range(len(self.batches))))
+            os.write(write_end, b"".join(i.to_bytes(2, "little") for i in range(len(self.all_batches))))
         finally:
             os.close(write_end)  # once the pipe is empty, a read returns b"" in every process
 
+    def batches(self) -> Iterator[list[Path]]:
+        """Each batch this process takes, until none is left."""
+        while number := os.read(self.read_end, 2):
+            yield self.all_batches[int.from_bytes(number, "little")]
+
     def files(self) -> Iterator[Path]:
-        """The files of each batch this process takes, until none is left."""
-        while batch := os.read(self.read_end, 2):
-            yield from self.batches[int.from_bytes(batch, "little")]
+        """The files of each batch this process takes."""
+        for batch in self.batches():
+            yield from batch
 
     def close(self) -> None:
         os.close(self.read_end)
+
+
+def _load_batches_pickled(repo: Repository, rules: list[Rule], queue: _WorkQueue,
+                          limits: Limits) -> list[bytes] | _Crash:
+    """A child's part: each batch is pickled as soon as it is checked, so that the
+    pickling is spread over the run (and evened out by the queue), not left to the end
+    while the parent waits."""
+    pickled = []
+    for batch in queue.batches():
+        loaded = _load_share(repo, rules, batch, limits)
+        if isinstance(loaded, _Crash):
+            return loaded
+        pickled.append(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    return pickled
 
 
 class _Child(NamedTuple):
@@ -129,13 +148,16 @@ def _serve(work: Callable[[], object], write_end: int) -> NoReturn:
         os._exit(status)
 
 
-def _collect(child: _Child) -> object:
+def _collect(child: _Child) -> list[ArtifactFile] | _Crash:
     with os.fdopen(child.pipe, "rb") as source:
         data = source.read()
     _, status = os.waitpid(child.pid, 0)
     if status != 0 or not data:
         raise ToolError(f"a worker process failed (wait status {status}); rerun with --jobs 1")
-    return pickle.loads(data)  # written by our own child, above
+    result = pickle.loads(data)  # written by our own child: `_load_batches_pickled`
+    if isinstance(result, _Crash):
+        return result
+    return [artifact for batch in result for artifact in pickle.loads(batch)]
 
 
 def _stop(child: _Child) -> None:
@@ -186,7 +208,7 @@ def parallel_loader(rules: list[Rule], requested: int | None,
         children: list[_Child] = []
         try:
             for _ in range(jobs - 1):
-                children.append(_fork(lambda: _load_share(shared, artifact_rules, queue.files(), limits)))
+                children.append(_fork(lambda: _load_batches_pickled(shared, artifact_rules, queue, limits)))
         except BaseException:
             for child in children:
                 _stop(child)
@@ -198,7 +220,7 @@ def parallel_loader(rules: list[Rule], requested: int | None,
             try:
                 results = [_load_share(shared, artifact_rules, queue.files(), limits)]  # the parent's part
                 while pending:
-                    results.append(_collect(pending[0]))  # type: ignore[arg-type]
+                    results.append(_collect(pending[0]))
                     pending.pop(0)
             finally:
                 queue.close()
