@@ -124,7 +124,10 @@ class ArtifactFile(SourceFile):
 
     @property
     def stem(self) -> str:
-        return Path(self.path).stem
+        """The file name without its suffix, as `PurePath.stem` gives it (by string: faster)."""
+        name = self.path.rsplit("/", 1)[-1]
+        dot = name.rfind(".")
+        return name[:dot] if 0 < dot < len(name) - 1 else name
 
     def problem(self, path: PathKey, message: str, *, key: bool = False, fix: Fix | None = None,
                 severity: Severity | None = None, at: Position | None = None) -> Problem:

@@ -50,14 +50,13 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if model is None or not model.competition:
         return
     policy = repo.policy_for(artifact)
-    labels = list(policy.labels)
-    by_spelling = {_spelling_key(label): label for label in labels}
     for index, row in enumerate(model.competition):
         label = row.label
         if label is None or not label.strip() or label in policy.labels:
             continue
         path = ("competition", index, "label")
-        exact = by_spelling.get(_spelling_key(label))
+        labels = list(policy.labels)
+        exact = {_spelling_key(known): known for known in labels}.get(_spelling_key(label))
         if exact is not None:
             yield artifact.problem(
                 path, f"label `{label}` is not a policy label; write `{exact}`",
