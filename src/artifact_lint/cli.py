@@ -238,9 +238,9 @@ def _skip_pydantic_plugin_loader() -> None:
 
 def _exit_at_once(code: int) -> NoReturn:
     """Exit without freeing the heap object by object (mypy's `hard_exit` does the same):
-    after a check of 1,000 files the interpreter's teardown takes about 35 ms, a sixth of
-    the run. Every file artifact-lint writes is closed by now; only the standard
-    streams' buffers are left to flush."""
+    after a check of 1,000 files the interpreter's teardown takes about 35 ms. Every
+    file artifact-lint writes is closed by now; only the standard streams' buffers are
+    left to flush."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
