@@ -82,11 +82,6 @@ _RATIO_RE = re.compile(
 _WORD_NEEDLES = ("beat", "outperform", "surpass", "better", "ahead", "win")
 _VS_NEEDLES = ("vs", "versus")
 _RATIO_GATE_RE = re.compile(r"x\s")
-# The start of every `DELTA_RE` match, case aside: a sign at the start or after one of
-# `[\s(\[{,;:/]`, an optional space, then a digit or a point. Written sign first (the
-# negative lookbehind checks the character before the sign) so that the search skips
-# straight from sign to sign instead of trying every position.
-_DELTA_GATE_RE = re.compile(r"[+\-\u2212](?<![^\s(\[{,;:/].)\s?[\d.]")
 _TERMINATOR_RE = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]]")
 _WORD_RE = re.compile(r"[\w'\u2019]+")
@@ -283,7 +278,7 @@ def _may_match(text: str, lowered: str | None) -> bool:
     `lowered` is `_lowered_ascii(text)`. Cheap: tried before the patterns themselves."""
     return (_holds_any(lowered, _WORD_NEEDLES) or _holds_any(lowered, _VS_NEEDLES)
             or lowered is None or _RATIO_GATE_RE.search(lowered) is not None
-            or _DELTA_GATE_RE.search(text) is not None)
+            or DELTA_RE.search(text) is not None)  # cheap itself: it starts with the sign
 
 
 def find_cues(sentence: str) -> list[Cue]:
@@ -297,8 +292,7 @@ def find_cues(sentence: str) -> list[Cue]:
         cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _VS_RE.finditer(sentence)]
     if lowered is None or _RATIO_GATE_RE.search(lowered) is not None:
         cues += [Cue("ratio", m.group(0), m.start(), m.end()) for m in _RATIO_RE.finditer(sentence)]
-    if _DELTA_GATE_RE.search(sentence) is not None:
-        cues += [Cue("delta", d.text, d.start, d.end, d) for d in find_deltas(sentence)]
+    cues += [Cue("delta", d.text, d.start, d.end, d) for d in find_deltas(sentence)]
     return sorted(cues, key=_START) if len(cues) > 1 else cues
 
 

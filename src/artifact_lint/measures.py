@@ -38,10 +38,13 @@ _TEXT_NUMBER_RE = re.compile(
     r"(?!\w|\.\d|-\d)")
 _DELTA_UNITS = r"percentage[ -]points?|points?|pts?|pp|p\.p\.|%"
 # A signed delta: the sign must start a word ("slice; +4.7 points"), so that the
-# dash of a range (`77.1-96%`) or of a compound word (`64-row`) never reads as one.
+# dash of a range (`77.1-96%`) or of a compound word (`64-row`) never reads as one:
+# the sign starts the text or follows one of `[\s(\[{,;:/]`. That test is written after
+# the sign (the two characters behind are not "another character, then the sign"), so
+# that the pattern starts with the sign and a search skips from sign to sign.
 # Public: the win-cue prefilter of `claims` folds it in; every match starts with the sign.
 DELTA_RE = re.compile(
-    rf"(?:^|(?<=[\s(\[{{,;:/]))(?P<sign>[+\-\u2212])\s?(?P<num>{_NUMBER})\s?(?P<unit>{_DELTA_UNITS})"
+    rf"(?P<sign>[+\-\u2212])(?<![^\s(\[{{,;:/].)\s?(?P<num>{_NUMBER})\s?(?P<unit>{_DELTA_UNITS})"
     r"(?![A-Za-z0-9])",
     re.IGNORECASE)
 _UNSIGNED_DELTA_RE = re.compile(
