@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
@@ -215,7 +215,7 @@ def public_copy(model: Artifact) -> list[CopyField]:
 
 
 def _preceding_word(text: str) -> str:
-    words = text.split()
+    words = text.rsplit(None, 1)  # the last word, without splitting all the others
     return words[-1].lstrip("([{\"'").casefold() if words else ""
 
 
@@ -491,18 +491,22 @@ def _neighbour_word(tokens: list[str]) -> str | None:
     return None
 
 
-def _gains(model: Artifact) -> list[tuple[EvidenceRow, Number, Number]]:
-    """Evidence rows with both a numeric value and a numeric baseline."""
-    pairs: list[tuple[EvidenceRow, Number, Number]] = []
-    for row in model.evidence or []:
-        value, baseline = parse_measure(row.value).single, parse_measure(row.baseline).single
-        if value is not None and baseline is not None:
-            pairs.append((row, value, baseline))
-    return pairs
-
-
 # An evidence row's numeric (value, baseline).
 _Gain = tuple[Number, Number]
+
+
+def _gains(model: Artifact) -> tuple[_Gain, ...]:
+    """(value, baseline) of the evidence rows with both a numeric value and a numeric
+    baseline. The baseline is read first: most rows have none, and then their value is
+    never parsed."""
+    pairs: list[_Gain] = []
+    for row in model.evidence or []:
+        baseline = parse_measure(row.baseline).single
+        if baseline is not None:
+            value = parse_measure(row.value).single
+            if value is not None:
+                pairs.append((value, baseline))
+    return tuple(pairs)
 
 
 def _is_pair(a: str, b: str, gains: Sequence[_Gain]) -> bool:
@@ -558,20 +562,33 @@ class ClaimContext:
     sentences, and only when a sentence holds a cue: the row matcher, the baseline words
     and the evidence rows' numeric (value, baseline)."""
 
+    # Plain lazy slots: `cached_property` takes a lock on each first read (Python 3.11),
+    # and a context is made for every artifact.
+    __slots__ = ("model", "_matcher", "_words", "_gains")
+
     def __init__(self, model: Artifact) -> None:
         self.model = model
+        self._matcher: RowMatcher | None = None
+        self._words: frozenset[str] | None = None
+        self._gains: tuple[_Gain, ...] | None = None
 
-    @cached_property
+    @property
     def matcher(self) -> RowMatcher:
-        return RowMatcher(_rows(self.model))
+        if self._matcher is None:
+            self._matcher = RowMatcher(_rows(self.model))
+        return self._matcher
 
-    @cached_property
+    @property
     def words(self) -> frozenset[str]:
-        return baseline_words(self.model)
+        if self._words is None:
+            self._words = baseline_words(self.model)
+        return self._words
 
-    @cached_property
+    @property
     def gains(self) -> tuple[_Gain, ...]:
-        return tuple((value, baseline) for _, value, baseline in _gains(self.model))
+        if self._gains is None:
+            self._gains = _gains(self.model)
+        return self._gains
 
 
 @cache
