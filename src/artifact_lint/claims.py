@@ -81,8 +81,11 @@ _RATIO_RE = re.compile(
 # "versus", and every ratio an "x" and then whitespace (its "\u00d7" is not ASCII).
 _WORD_NEEDLES = ("beat", "outperform", "surpass", "better", "ahead", "win")
 _VS_NEEDLES = ("vs", "versus")
+_WORD_OR_VS_NEEDLES = _WORD_NEEDLES + _VS_NEEDLES
 _RATIO_GATE_RE = re.compile(r"x\s")
-_TERMINATOR_RE = re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n")
+# `[.!?]+(?=\s|$)|\n[ \t]*\n`, written to start with one character class (the lookbehinds
+# tell which alternative it began) so that a search skips straight to the candidates.
+_TERMINATOR_RE = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*(?=\s|$)|(?<=\n)[ \t]*\n)")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]]")
 _WORD_RE = re.compile(r"[\w'\u2019]+")
 _TOKEN_SPLIT_RE = re.compile(r"[-/(),]+")
@@ -276,9 +279,13 @@ def _may_match(text: str, lowered: str | None) -> bool:
     """False only when no cue pattern can match in `text`, nor so in any of its sentences
     (as in `may_hold_cues`, the conditions look at most one character before a match);
     `lowered` is `_lowered_ascii(text)`. Cheap: tried before the patterns themselves."""
-    return (_holds_any(lowered, _WORD_NEEDLES) or _holds_any(lowered, _VS_NEEDLES)
-            or lowered is None or _RATIO_GATE_RE.search(lowered) is not None
-            or DELTA_RE.search(text) is not None)  # cheap itself: it starts with the sign
+    if lowered is None:
+        return True
+    for needle in _WORD_OR_VS_NEEDLES:
+        if needle in lowered:
+            return True
+    # DELTA_RE is cheap itself: it starts with the sign.
+    return _RATIO_GATE_RE.search(lowered) is not None or DELTA_RE.search(text) is not None
 
 
 def find_cues(sentence: str) -> list[Cue]:
@@ -377,8 +384,10 @@ def _best_per_word(sentence: str, matches: list[_Match]) -> list[_Match]:
     `SQLCoder-7B` names the row holding `SQLCoder`, not another row that shares `7B`."""
     kept = [m for m in matches if m[3]]
     tokens = [m for m in matches if not m[3]]
-    if not tokens:
-        return kept
+    if len({m[2] for m in tokens}) < 2:
+        # No row to choose between: a token has no whitespace, so it lies within one
+        # word, and one row's tokens cover most of every word they are in.
+        return kept + tokens
     starts: list[int] = []
     ends: list[int] = []
     for word in _WORD_SPAN_RE.finditer(sentence):
