@@ -103,7 +103,7 @@ class Number(NamedTuple):
         otherwise the written values compare directly (`77.1` == `"77.1%"`, `5.1` == `5.1`).
         """
         mine, theirs = self.points, other.points
-        if self.scaled and other.scaled and mine is not None and theirs is not None:
+        if mine is not None and theirs is not None:  # `points` is None exactly when not `scaled`
             return _close(mine, theirs, self.point_tolerance)
         return _close(self.value, other.value, self.tolerance)
 
@@ -176,12 +176,14 @@ class Delta(NamedTuple):
         return self.text
 
 
-def number_from_float(value: float) -> Number:
-    """A number read from YAML or JSON; its digits are those of its shortest repr."""
+def number_from_float(value: float, shortest: str | None = None) -> Number:
+    """A number read from YAML or JSON; its digits are those of its shortest repr
+    (`shortest`: that repr, when the caller has made it already)."""
     if type(value) is int:
         return Number(float(value), 0)
     if type(value) is float:
-        shortest = repr(value)
+        if shortest is None:
+            shortest = repr(value)
         if "e" not in shortest and "n" not in shortest:  # not 1e-05, inf or nan
             return Number(value, len(shortest) - shortest.index(".") - 1)
     try:
@@ -234,7 +236,8 @@ def parse_measure(raw: object) -> Measure:
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             return Measure("text", text=str(raw))
-        return Measure("number", (number_from_float(raw),), str(raw))
+        text = str(raw)  # a float's str is its repr: made once, used twice
+        return Measure("number", (number_from_float(raw, text),), text)
     text = str(raw).strip()
     if text.casefold() in NOT_MEASURED:
         return Measure("missing", text=text)

@@ -98,8 +98,9 @@ class _Backing:
         self._read: list[Number] = []
 
     def backs(self, number: Number) -> bool:
-        if any(number.matches(known) for known in self._read):
-            return True
+        for known in self._read:
+            if number.matches(known):
+                return True
         for known in self._pending:
             self._read.append(known)
             if number.matches(known):
