@@ -275,12 +275,13 @@ def _lowered_ascii(text: str) -> str | None:
     return text.lower() if text.isascii() else None
 
 
-def _may_match(text: str, lowered: str | None) -> bool:
+def _may_match(text: str) -> bool:
     """False only when no cue pattern can match in `text`, nor so in any of its sentences
-    (as in `may_hold_cues`, the conditions look at most one character before a match);
-    `lowered` is `_lowered_ascii(text)`. Cheap: tried before the patterns themselves."""
-    if lowered is None:
+    (as in `may_hold_cues`, the conditions look at most one character before a match).
+    Cheap: tried before the patterns themselves."""
+    if not text.isascii():
         return True
+    lowered = text.lower()
     for needle in _WORD_OR_VS_NEEDLES:
         if needle in lowered:
             return True
@@ -340,11 +341,25 @@ def _term_re(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])" + r"\s+".join(words) + r"(?!\w|\.\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
+def _lowered_term_re(term: str) -> re.Pattern[str]:
+    """`_term_re(term)` for an ASCII term in a lower-cased ASCII sentence, where
+    case-insensitive matching is plain lower-casing: the pattern lower-cased, without
+    IGNORECASE, and with the test of the character before the term written after the
+    term's first word (not a word character or a dot, then that word), so that a search
+    looks for that word as a plain string instead of trying every position."""
+    first, *rest = (re.escape(word) for word in term.lower().split())
+    head = first + r"(?<![\w.]" + first + ")"
+    return re.compile(r"\s+".join([head, *rest]) + r"(?!\w|\.\w)")
+
+
 # A term match within a sentence: (start, end, row, full). `full` is the whole system
 # name or an alias, not a single token of the system name.
 _Match = tuple[int, int, int, bool]
-# One term that names a row: (row, full, its pattern, its ASCII key or None; see `_key`).
-_Term = tuple[int, bool, re.Pattern[str], str | None]
+# An ASCII term's key and pattern for lower-cased ASCII sentences (see `_key`).
+_AsciiForm = tuple[str, re.Pattern[str]]
+# One term that names a row: (row, full, its pattern, its ASCII form or None).
+_Term = tuple[int, bool, re.Pattern[str], _AsciiForm | None]
 
 
 def _key(term: str) -> str | None:
@@ -355,12 +370,20 @@ def _key(term: str) -> str | None:
     return term.split()[0].lower() if term.isascii() else None
 
 
+def _ascii_form(term: str) -> _AsciiForm | None:
+    """For an ASCII term, its key and `_lowered_term_re`: how an ASCII sentence is
+    searched, lower-cased. None for other terms: their own pattern searches every sentence."""
+    key = _key(term)
+    return None if key is None else (key, _lowered_term_re(term))
+
+
 @lru_cache(maxsize=1024)
-def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, re.Pattern[str], str | None], ...]:
-    """(full, pattern, key) for a row's system name and aliases, then for the distinctive
-    tokens of its system name. Cached (bounded): the same rows recur across artifacts."""
-    return (*((True, _term_re(name), _key(name)) for name in (system, *aliases)),
-            *((False, _term_re(token), _key(token)) for token in distinctive_tokens(system)))
+def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, re.Pattern[str], _AsciiForm | None], ...]:
+    """(full, pattern, ASCII form) for a row's system name and aliases, then for the
+    distinctive tokens of its system name. Cached (bounded): the same rows recur across
+    artifacts."""
+    return (*((True, _term_re(name), _ascii_form(name)) for name in (system, *aliases)),
+            *((False, _term_re(token), _ascii_form(token)) for token in distinctive_tokens(system)))
 
 
 def _row_terms(rows: Sequence[CompetitionRow]) -> tuple[_Term, ...]:
@@ -370,7 +393,7 @@ def _row_terms(rows: Sequence[CompetitionRow]) -> tuple[_Term, ...]:
         if row.is_self or not row.system or not row.system.strip():
             continue
         aliases = tuple(alias for alias in row.aliases or [] if alias and alias.strip())
-        terms += [(i, full, pattern, key) for full, pattern, key in _name_terms(row.system, aliases)]
+        terms += [(i, full, pattern, ascii_form) for full, pattern, ascii_form in _name_terms(row.system, aliases)]
     return tuple(terms)
 
 
@@ -421,10 +444,15 @@ class RowMatcher:
         """Indexes of the rows `sentence` names, in order of first mention (see `named_rows`)."""
         lowered = sentence.lower() if sentence.isascii() else None
         matches: list[_Match] = []
-        for row, full, pattern, key in self.terms:
-            if key is not None and lowered is not None and key not in lowered:
-                continue
-            matches += [(m.start(), m.end(), row, full) for m in pattern.finditer(sentence)]
+        for row, full, pattern, ascii_form in self.terms:
+            if ascii_form is not None and lowered is not None:
+                key, lowered_pattern = ascii_form
+                if key not in lowered:
+                    continue
+                found = lowered_pattern.finditer(lowered)  # the same spans, found faster
+            else:
+                found = pattern.finditer(sentence)
+            matches += [(m.start(), m.end(), row, full) for m in found]
         if not matches:
             return ()
         if len({m[2] for m in matches}) > 1:
@@ -617,7 +645,7 @@ def may_hold_cues(text: str) -> bool:
     anywhere in it. Exact as a filter: a sentence is a stripped piece of `text`, so its
     first character follows whitespace (or starts `text`), its last precedes whitespace
     (or ends `text`), and every cue pattern looks at most one character around a match."""
-    return _may_match(text, _lowered_ascii(text)) and _any_cue_re().search(text) is not None
+    return _may_match(text) and _any_cue_re().search(text) is not None
 
 
 def win_claims_in(copy: CopyField, model: Artifact, context: ClaimContext | None = None) -> list[WinClaim]:
@@ -625,10 +653,12 @@ def win_claims_in(copy: CopyField, model: Artifact, context: ClaimContext | None
     all the fields of one artifact (made here when not given)."""
     # The cheap half of `may_hold_cues` only: a text it lets through nearly always
     # holds a cue, and `find_cues` finds it sentence by sentence anyway.
-    if not _may_match(copy.text, _lowered_ascii(copy.text)):
+    if not _may_match(copy.text):
         return []
-    if context is None:
-        context = ClaimContext(model)
+    return _claims_in(copy, context if context is not None else ClaimContext(model))
+
+
+def _claims_in(copy: CopyField, context: ClaimContext) -> list[WinClaim]:
     claims: list[WinClaim] = []
     for sentence in split_sentences(copy.text):
         found = find_cues(sentence.text)
@@ -650,7 +680,8 @@ def find_win_claims(model: Artifact) -> list[WinClaim]:
     context = ClaimContext(model)
     claims: list[WinClaim] = []
     for copy in public_copy(model):
-        claims += win_claims_in(copy, model, context)
+        if _may_match(copy.text):  # as in `win_claims_in`, without a call per field
+            claims += _claims_in(copy, context)
     return claims
 
 
