@@ -285,8 +285,10 @@ def _may_match(text: str) -> bool:
     for needle in _WORD_OR_VS_NEEDLES:
         if needle in lowered:
             return True
-    # DELTA_RE is cheap itself: it starts with the sign.
-    return _RATIO_GATE_RE.search(lowered) is not None or DELTA_RE.search(text) is not None
+    if _RATIO_GATE_RE.search(lowered) is not None:
+        return True
+    # Every delta starts with a sign ("\u2212" is not ASCII); `in` is cheaper than a search.
+    return ("+" in lowered or "-" in lowered) and DELTA_RE.search(text) is not None
 
 
 def find_cues(sentence: str) -> list[Cue]:
