@@ -32,8 +32,12 @@ _RANGE_RE = re.compile(
 # hyphen glued to a word (`Llama-3.2-3B`, `GPT-4`), nor right before a hyphen and a
 # digit (`3.2-3B`, `2024-05-01`). A minus sign after a space (`-0.4`) still starts a
 # number, and a range's percent sign (`77.1-96%`) applies to both ends.
+# The first number is `(?<![\w.])(?<!\w-){_NUMBER}` written to start with its first
+# character, `[\d.]`: the tests of what precedes it come right after it, and lookbehinds
+# pick the rest of a number starting with a digit or with a point. So a search skips
+# from digit to digit instead of trying every position.
 _TEXT_NUMBER_RE = re.compile(
-    rf"(?<![\w.])(?<!\w-)(?P<a>{_NUMBER})(?P<apct>\s?%)?"
+    r"(?P<a>[\d.](?<![\w.].)(?<!\w-.)(?:(?<=\d)\d*(?:\.\d+)?|(?<=\.)\d+))(?P<apct>\s?%)?"
     rf"(?:(?P<dash>-|\u2013)(?P<b>{_NUMBER})(?P<bpct>\s?%)?)?"
     r"(?!\w|\.\d|-\d)")
 _DELTA_UNITS = r"percentage[ -]points?|points?|pts?|pp|p\.p\.|%"

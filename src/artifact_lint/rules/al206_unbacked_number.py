@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 from artifact_lint.claims import evidence_reported_missing, gate_difference, win_claim_labels
 from artifact_lint.findings import Problem
-from artifact_lint.measures import Number, find_deltas, find_numbers, number_from_float, parse_measure
+from artifact_lint.measures import Delta, Number, find_deltas, find_numbers, number_from_float, parse_measure
 from artifact_lint.models import Artifact
 from artifact_lint.repository import ArtifactFile, Repository
 
@@ -65,8 +65,9 @@ def _difference(value: Number, baseline: Number) -> list[Number]:
 def iter_backing_numbers(model: Artifact, win_labels: frozenset[str]) -> Iterator[Number]:
     """Every number the artifact's own rows hold or imply, parsed only as far as it is read."""
     for evidence in model.evidence or []:
-        value, baseline = parse_measure(evidence.value), parse_measure(evidence.baseline)
+        value = parse_measure(evidence.value)
         yield from value.candidates()
+        baseline = parse_measure(evidence.baseline)
         yield from baseline.candidates()
         if value.single is not None and baseline.single is not None:
             yield from _difference(value.single, baseline.single)
@@ -115,16 +116,18 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if evidence_reported_missing(model, repo.policy):
         return  # AL002 / AL103 report the missing evidence
     text = model.public_value
-    deltas = find_deltas(text)
     backing = _Backing(iter_backing_numbers(model, win_claim_labels(repo.policy)))
+    deltas: list[Delta] | None = None  # found only for a number no row backs: seldom
     for found in find_numbers(text):
         number = found.number
         if number.decimals == 0 and not number.percent:
             continue
-        if any(d.start <= found.start < d.end for d in deltas):
-            continue  # a signed delta: AL204 checks it against the rows
         if backing.backs(number):
             continue
+        if deltas is None:
+            deltas = find_deltas(text)
+        if any(d.start <= found.start < d.end for d in deltas):
+            continue  # a signed delta: AL204 checks it against the rows
         yield artifact.problem(
             ("public_value",),
             f"`{found.text.strip()}` in `public_value` matches no value of this artifact's evidence"
