@@ -67,10 +67,17 @@ NON_ASSERTIVE = frozenset({
 _COMPARATIVES = ("faster|slower|smaller|larger|bigger|cheaper|better|higher|lower|fewer|more|less"
                  "|quicker|shorter|longer|lighter|leaner")
 
+# The word cues: each a plain first word, then the rest of the cue.
+_WORD_CUES = (("beat", "(?:s|ing|en)?"), ("outperform", "(?:s|ed|ing)?"), ("surpass", "(?:es|ed|ing)?"),
+              ("better", r"\s+than"), ("ahead", r"\s+of"), ("wins", r"\s+over"), ("win", r"\s+against"))
 _WORD_CUE_RE = re.compile(
-    r"(?<![\w-])(?:beat(?:s|ing|en)?|outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
-    r"|better\s+than|ahead\s+of|wins\s+over|win\s+against)(?![\w-])",
-    re.IGNORECASE)
+    r"(?<![\w-])(?:" + "|".join(word + rest for word, rest in _WORD_CUES) + r")(?![\w-])", re.IGNORECASE)
+# `_WORD_CUE_RE` for lower-cased ASCII text, where case-insensitive matching is plain
+# lower-casing: without IGNORECASE, and with the test of the character before a cue
+# written after the cue's first word, so that a search skips to the letters cues start
+# with instead of trying every position. The same spans, found faster.
+_LOWERED_WORD_CUE_RE = re.compile(
+    "(?:" + "|".join(rf"{word}(?<![\w-]{word}){rest}" for word, rest in _WORD_CUES) + r")(?![\w-])")
 # "vs" as a word of its own: never inside a hyphenated compound such as `upstream-vs-MLX`.
 _VS_RE = re.compile(r"(?<![\w-])(?:vs\.?|versus)(?![\w-])", re.IGNORECASE)
 _RATIO_RE = re.compile(
@@ -254,10 +261,10 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
 def _asserted(sentence: str, start: int) -> bool:
     """False when the cue at `start` follows a negation or condition in its clause."""
     clause = _CLAUSE_BREAK_RE.split(sentence[:start])[-1]
-    words = [w.replace("\u2019", "'").casefold() for w in _WORD_RE.findall(clause)]
+    words = [w.replace("\u2019", "'").casefold() for w in _WORD_RE.findall(clause)[-3:]]
     if words and words[-1] == "to":
         return False
-    return not any(word in NON_ASSERTIVE for word in words[-3:])
+    return not any(word in NON_ASSERTIVE for word in words)
 
 
 def _holds_any(lowered: str | None, needles: tuple[str, ...]) -> bool:
@@ -296,8 +303,9 @@ def find_cues(sentence: str) -> list[Cue]:
     lowered = _lowered_ascii(sentence)
     cues: list[Cue] = []
     if _holds_any(lowered, _WORD_NEEDLES):
-        cues += [Cue("word", m.group(0), m.start(), m.end())
-                 for m in _WORD_CUE_RE.finditer(sentence) if _asserted(sentence, m.start())]
+        words = _WORD_CUE_RE.finditer(sentence) if lowered is None else _LOWERED_WORD_CUE_RE.finditer(lowered)
+        cues += [Cue("word", sentence[m.start():m.end()], m.start(), m.end())
+                 for m in words if _asserted(sentence, m.start())]
     if _holds_any(lowered, _VS_NEEDLES):
         cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _VS_RE.finditer(sentence)]
     if lowered is None or _RATIO_GATE_RE.search(lowered) is not None:
