@@ -13,6 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artifact_lint.claims import (
+    _LOWERED_WORD_CUE_RE,
+    _TERMINATOR_RE,
+    _WORD_CUE_RE,
     ClaimContext,
     CopyField,
     RowMatcher,
@@ -25,6 +28,8 @@ from artifact_lint.claims import (
     is_distinctive,
     may_hold_cues,
     name_tokens,
+    _lowered_term_re,
+    _term_re,
     named_rows,
     public_copy,
     resolve_against,
@@ -292,6 +297,32 @@ def test_row_matcher_equals_the_plain_algorithm(sentence: str) -> None:
 ])
 def test_row_matcher_equals_the_plain_algorithm_on_the_cases(sentence: str) -> None:
     assert RowMatcher(_ROWS).named(sentence) == _reference_named_rows(sentence, _ROWS) == named_rows(sentence, _ROWS)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SENTENCES, st.sampled_from(sorted({t for row in _ROWS for t in [row.system or "", *(row.aliases or [])]
+                                           + name_tokens(row.system or "") if t.isascii()} - {""})))
+def test_lowered_term_pattern_finds_the_same_spans(sentence: str, term: str) -> None:
+    if sentence.isascii():
+        assert _spans(_lowered_term_re(term), sentence.lower()) == _spans(_term_re(term), sentence)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["beat", "Beats", "BEATEN", "beating", "outperformed", "Surpasses", "better than",
+                                 "Better\nthan", "betterthan", "ahead  of", "wins over", "win\tagainst", "winsover",
+                                 "heartbeat", "-", "_", "x", " ", ".", "7"]), max_size=8).map("".join))
+def test_lowered_word_cues_find_the_same_spans(text: str) -> None:
+    assert _spans(_LOWERED_WORD_CUE_RE, text.lower()) == _spans(_WORD_CUE_RE, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=".!?\n \t\r\x0bab\xa0\u2028", max_size=16))
+def test_sentence_terminators_equal_their_plain_form(text: str) -> None:
+    assert _spans(_TERMINATOR_RE, text) == _spans(re.compile(r"[.!?]+(?=\s|$)|\n[ \t]*\n"), text)
 
 
 @settings(max_examples=400, deadline=None)

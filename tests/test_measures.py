@@ -7,10 +7,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artifact_lint.measures import (
+    _TEXT_NUMBER_RE,
+    DELTA_RE,
     Delta,
     Number,
     find_deltas,
@@ -308,3 +310,41 @@ def test_written_number_matches_itself_but_not_its_neighbour(mantissa: int, deci
     neighbour = Number((mantissa + 1) / 10**decimals, decimals)
     assert number.matches(number)
     assert not number.matches(neighbour)
+
+
+# --------------------------------------------------------------------------- patterns written for speed
+
+# The patterns as first written, with their lookbehinds in front: the references for the
+# forms that start with a character class so that a search skips to their candidates.
+_NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+)"
+_PLAIN_DELTA_RE = re.compile(
+    rf"(?:^|(?<=[\s(\[{{,;:/]))(?P<sign>[+\-\u2212])\s?(?P<num>{_NUMBER})\s?"
+    r"(?P<unit>percentage[ -]points?|points?|pts?|pp|p\.p\.|%)(?![A-Za-z0-9])", re.IGNORECASE)
+_PLAIN_TEXT_NUMBER_RE = re.compile(
+    rf"(?<![\w.])(?<!\w-)(?P<a>{_NUMBER})(?P<apct>\s?%)?"
+    rf"(?:(?P<dash>-|\u2013)(?P<b>{_NUMBER})(?P<bpct>\s?%)?)?(?!\w|\.\d|-\d)")
+# Text made of pieces shaped like deltas and numbers, each part of a piece sometimes off.
+_RISKY_PIECE = st.tuples(
+    st.sampled_from(["", " ", "\t", "\n", "(", "[", "/", ",", ";", "a", "_", ".", "-", "v"]),
+    st.sampled_from(["", "+", "-", "\u2212", "\u2013"]), st.sampled_from(["", " ", "  "]),
+    st.sampled_from(["4.7", ".5", "77", "0.5", "2.5", "\u0661", "3."]), st.sampled_from(["", " ", "\t"]),
+    st.sampled_from(["", "%", "pp", "PTS", "points", "percentage-points", "p.p.", "x", "B", "-96%", "-3", ".2"]),
+    st.sampled_from(["", " ", "a", ".", "%", "-", "_"]),
+).map("".join)
+_RISKY_TEXT = st.lists(_RISKY_PIECE, max_size=4).map("".join)
+
+
+def _found(pattern: re.Pattern[str], text: str, pos: int) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in pattern.finditer(text, pos)]
+
+
+@settings(max_examples=500)
+@given(_RISKY_TEXT, st.integers(min_value=0, max_value=3))
+def test_delta_re_equals_its_plain_form(text: str, pos: int) -> None:
+    assert _found(DELTA_RE, text, pos) == _found(_PLAIN_DELTA_RE, text, pos)
+
+
+@settings(max_examples=500)
+@given(_RISKY_TEXT, st.integers(min_value=0, max_value=3))
+def test_text_number_re_equals_its_plain_form(text: str, pos: int) -> None:
+    assert _found(_TEXT_NUMBER_RE, text, pos) == _found(_PLAIN_TEXT_NUMBER_RE, text, pos)
