@@ -669,6 +669,7 @@ def win_claims_in(copy: CopyField, model: Artifact, context: ClaimContext | None
 
 
 def _claims_in(copy: CopyField, context: ClaimContext) -> list[WinClaim]:
+    """The win claims of one prose field, sentence by sentence (after the field's gate)."""
     claims: list[WinClaim] = []
     for sentence in split_sentences(copy.text):
         found = find_cues(sentence.text)
