@@ -89,3 +89,31 @@ def test_a_rule_crashing_in_a_worker_exits_2(tmp_path: Path, monkeypatch: pytest
     result = CliRunner().invoke(app, ["check", "--jobs", "2"])
     assert result.exit_code == 2
     assert "AL101" in result.output and "boom" in result.output
+
+
+def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(tmp_path: Path) -> None:
+    from artifact_lint.loader import Limits
+    from artifact_lint.parallel import CROSS_FILE_FIELDS
+    from artifact_lint.repository import load_artifact
+
+    path = tmp_path / "artifacts" / "x.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "id: x\n"
+        "type: adapter\n"
+        "surface:\n  - specialists/x/README.md\n  - {odd: [1, 2]}\n"
+        "package: &p specialists/x\n"
+        "notes:\n  - *p\n"
+        "evidence:\n  - gate: g\n    value: 1\n"
+    )
+    artifact = load_artifact(path, tmp_path, Limits())
+    assert artifact.document is not None
+    slim = artifact.slimmed(CROSS_FILE_FIELDS)
+    assert slim.document is not None
+    full = artifact.document.positions
+    wanted = set(CROSS_FILE_FIELDS)
+    assert slim.document.positions.values == {p: v for p, v in full.values.items() if not p or p[0] in wanted}
+    assert slim.document.positions.keys == {p: v for p, v in full.keys.items() if p[0] in wanted}
+    assert ("surface", 1, "odd", 1) in slim.document.positions.values
+    assert slim.document.data == {k: artifact.document.data[k] for k in ("id", "type", "surface", "package")}
+    assert slim.model is not None and slim.model.package == "specialists/x" and slim.model.evidence is None

@@ -87,12 +87,15 @@ class ArtifactFile(SourceFile):
                                 precomputed=self.precomputed, directives=self.directives)
         data = self.document.data
         positions = self.document.positions
-        wanted = set(keep)
+        kept = {k: data[k] for k in keep if k in data}
+        # Walk the kept values rather than filter every position of the file: a file
+        # has about a hundred, the kept fields a handful.
+        paths = [path for key, value in kept.items() for path in _paths_in(value, (key,))]
         slim = SourceMap(
-            values={p: pos for p, pos in positions.values.items() if not p or p[0] in wanted},
-            keys={p: pos for p, pos in positions.keys.items() if p[0] in wanted},
+            values={p: positions.values[p] for p in ((), *paths) if p in positions.values},
+            keys={p: positions.keys[p] for p in paths if p in positions.keys},
         )
-        document = Document({k: data[k] for k in keep if k in data}, slim, "")
+        document = Document(kept, slim, "")
         model = self.model
         validated = None
         if model is not None:
@@ -262,6 +265,17 @@ class Repository:
     def exists(self, relative: str) -> bool:
         path = self.inside(relative)
         return path is not None and os.path.lexists(path) and path.exists()
+
+
+def _paths_in(value: Any, path: PathKey) -> Iterator[PathKey]:
+    """`path` and the path of every value inside `value` (mapping keys, list indexes)."""
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths_in(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths_in(child, path + (index,))
 
 
 @cache
