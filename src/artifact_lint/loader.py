@@ -39,6 +39,12 @@ _SAFE_TAGS = {
 class _ComposeOnly(_CoreLoader):  # type: ignore[misc,valid-type]
     """A loader whose resolver only says "plain", "string", "map" or "seq"."""
 
+    # The composer calls these two around every node, for path resolvers, which this
+    # loader never has. Builtins that accept the same arguments and do nothing spare
+    # two Python calls per node (about 7% of composing a file).
+    descend_resolver = staticmethod(slice)  # called as (parent, index)
+    ascend_resolver = staticmethod(tuple)  # called as ()
+
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
             return _PLAIN if implicit[0] else _STR
