@@ -228,7 +228,8 @@ def _skip_pydantic_plugin_loader() -> None:
             raise AttributeError(name)
         import importlib
 
-        del sys.modules[_PLUGIN_LOADER]
+        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
+            del sys.modules[_PLUGIN_LOADER]
         return getattr(importlib.import_module(_PLUGIN_LOADER), name)
 
     stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
