@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from artifact_lint.findings import Position
-from artifact_lint.loader import Document, Limits, LoadError, field_path, load_text, resolve_plain
+from artifact_lint.loader import Document, Limits, LoadError, field_path, load_text, parse_yaml, resolve_plain
 
 
 def _yaml(text: str) -> Document:
@@ -516,3 +516,38 @@ def test_load_text_never_raises(raw: bytes, suffix: str) -> None:
         assert result.position.line >= 1 and result.position.column >= 1
     else:
         assert isinstance(result.data, dict)
+
+
+LAZY_SAMPLE = """\
+id: x
+evidence:
+  - gate: g
+    value: 0.5
+  - &row {gate: h, value: 1}
+copy: *row
+surface: [a, b]
+"""
+
+
+def test_positions_found_in_the_node_graph_equal_the_recorded_ones() -> None:
+    lazy = parse_yaml(LAZY_SAMPLE).positions
+    recorded = parse_yaml(LAZY_SAMPLE).positions
+    every_value, every_key = dict(recorded.values), dict(recorded.keys)  # records them all
+    for path in [*every_value, ("evidence", 5), ("id", "deeper"), ("surface", "a"), ("nothing",)]:
+        assert lazy.value(path) == recorded.value(path)
+        assert lazy.key(path) == recorded.key(path)
+        assert lazy.has(path) == (path in every_value)
+    assert lazy.value(("copy", "gate")) == Position(5, 17)  # an alias points at its anchor
+    assert lazy == recorded and lazy.values == every_value and lazy.keys == every_key
+
+
+def test_a_source_map_under_some_keys_and_its_pickle_hold_no_node_graph() -> None:
+    import pickle
+
+    positions = parse_yaml(LAZY_SAMPLE).positions
+    slim = positions.under(("id", "surface"))
+    assert slim.values == {p: v for p, v in positions.values.items() if not p or p[0] in ("id", "surface")}
+    assert slim.keys == {p: v for p, v in positions.keys.items() if p[0] in ("id", "surface")}
+    fresh = parse_yaml(LAZY_SAMPLE).positions
+    copied = pickle.loads(pickle.dumps(fresh))
+    assert copied == positions and b"yaml.nodes" not in pickle.dumps(fresh)

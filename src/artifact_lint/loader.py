@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import yaml
@@ -57,28 +58,128 @@ class Limits(NamedTuple):
     max_nodes: int = 200_000
 
 
-@dataclass
 class SourceMap:
-    """Positions of values and keys, addressed by path tuples like ("evidence", 0, "gate")."""
+    """Positions of values and keys, addressed by path tuples like ("evidence", 0, "gate").
 
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
+    A map from the YAML loader keeps the composed node graph and finds a position when
+    asked: most files are never reported on, and recording every position up front took
+    two thirds of the value builder's time. `values` and `keys` (every position, as
+    dicts) are made on first use; maps made from dicts (the registry reader) have them."""
+
+    __slots__ = ("_values", "_keys", "_root")
+
+    def __init__(self, values: dict[PathKey, Position] | None = None,
+                 keys: dict[PathKey, Position] | None = None, *, root: Node | None = None) -> None:
+        self._root = root
+        self._values = values if values is not None or root is not None else {}
+        self._keys = keys if keys is not None or root is not None else {}
+
+    @property
+    def values(self) -> dict[PathKey, Position]:
+        if self._values is None:
+            self._record_all()
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def keys(self) -> dict[PathKey, Position]:
+        if self._keys is None:
+            self._record_all()
+        return self._keys  # type: ignore[return-value]
+
+    def _record_all(self) -> None:
+        values: dict[PathKey, Position] = {}
+        keys: dict[PathKey, Position] = {}
+        _record(self._root, (), values, keys)  # type: ignore[arg-type]
+        self._values, self._keys, self._root = values, keys, None
+
+    def _find(self, path: PathKey, *, key: bool) -> Position | None:
+        """The position of exactly `path` (its key's with `key=True`), or None."""
+        if self._root is None:
+            return (self._keys if key else self._values).get(path)  # type: ignore[union-attr]
+        node, key_node = self._root, None
+        for part in path:
+            node, key_node = _child(node, part)
+            if node is None:
+                return None
+        found = key_node if key else node
+        return _pos(found) if found is not None else None
+
+    def has(self, path: PathKey) -> bool:
+        return self._find(path, key=False) is not None
+
+    def under(self, names: Iterable[str]) -> SourceMap:
+        """A map of plain dicts (no node graph) with the top level's position and every
+        position under the top-level keys `names`, in file order."""
+        wanted = set(names)
+        if self._root is None:
+            return SourceMap({p: v for p, v in self.values.items() if not p or p[0] in wanted},
+                             {p: v for p, v in self.keys.items() if p[0] in wanted})
+        values: dict[PathKey, Position] = {(): _pos(self._root)}
+        keys: dict[PathKey, Position] = {}
+        if self._root.__class__ is MappingNode:
+            for key_node, value_node in self._root.value:
+                if key_node.value in wanted:
+                    child = (key_node.value,)
+                    keys[child] = _pos(key_node)
+                    _record(value_node, child, values, keys)
+        return SourceMap(values, keys)
 
     def value(self, path: PathKey) -> Position:
         """Where the value at `path` starts; the nearest known ancestor otherwise."""
         while path:
-            if path in self.values:
-                return self.values[path]
+            found = self._find(path, key=False)
+            if found is not None:
+                return found
             path = path[:-1]
-        return self.values.get((), START)
+        return self._find((), key=False) or START
 
     def key(self, path: PathKey) -> Position:
         """Where the key of `path` stands; for the top level, line 1 column 1."""
         while path:
-            if path in self.keys:
-                return self.keys[path]
+            found = self._find(path, key=True)
+            if found is not None:
+                return found
             path = path[:-1]
         return START
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceMap):
+            return NotImplemented
+        return self.values == other.values and self.keys == other.keys
+
+    def __repr__(self) -> str:
+        return f"SourceMap(values={self.values!r}, keys={self.keys!r})"
+
+    def __getstate__(self) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+        return self.values, self.keys  # positions, never the node graph
+
+    def __setstate__(self, state: tuple[dict[PathKey, Position], dict[PathKey, Position]]) -> None:
+        self._values, self._keys = state
+        self._root = None
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
+    """The value node at `part` below `node`, and its key node for a mapping entry."""
+    if node.__class__ is MappingNode:
+        for key_node, value_node in node.value:
+            if key_node.value == part and key_node.__class__ is ScalarNode:
+                return value_node, key_node
+    elif node.__class__ is SequenceNode and part.__class__ is int and 0 <= part < len(node.value):  # type: ignore[operator]
+        return node.value[part], None
+    return None, None
+
+
+def _record(node: Node, path: PathKey, values: dict[PathKey, Position], keys: dict[PathKey, Position]) -> None:
+    """Every position under `node`, in the order the builder visits the nodes."""
+    values[path] = _pos(node)
+    if node.__class__ is MappingNode:
+        for key_node, value_node in node.value:
+            child = path + (key_node.value,)
+            keys[child] = _pos(key_node)
+            _record(value_node, child, values, keys)
+    elif node.__class__ is SequenceNode:
+        for index, item in enumerate(node.value):
+            _record(item, path + (index,), values, keys)
 
 
 @dataclass
@@ -120,8 +221,14 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
+# `tuple.__new__` makes a Position without running NamedTuple's Python-level
+# `__new__`: recording every position of a file makes about a hundred.
+_new_position = tuple.__new__
+
+
 def _pos(node: Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    return _new_position(Position, (mark.line + 1, mark.column + 1))  # type: ignore[no-any-return]
 
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -175,22 +282,18 @@ def _tagged_scalar(node: ScalarNode) -> Any:
     return float(value) if tag.endswith("float") else value
 
 
-# `tuple.__new__` makes a Position without running NamedTuple's Python-level
-# `__new__`: the builder makes one per node and key (about 100 per file).
-_new_position = tuple.__new__
 # A plain scalar whose first character is not one of these is a string.
 _MAYBE_NOT_STRING = frozenset("0123456789+-.~nNtTfF")
 
 
 class _Builder:
-    """Turns a composed node graph into plain values and a `SourceMap`."""
+    """Turns a composed node graph into plain values (positions stay in the graph)."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.positions = SourceMap()
         self.count = 0
 
-    def build(self, node: Node, path: PathKey = (), depth: int = 0) -> Any:
+    def build(self, node: Node, depth: int = 0) -> Any:
         self.count += 1
         if self.count > self.limits.max_nodes:
             raise _LoadFailure(
@@ -202,8 +305,6 @@ class _Builder:
             raise _LoadFailure(
                 f"nested deeper than {self.limits.max_depth} levels", _pos(node)
             )
-        mark = node.start_mark
-        self.positions.values[path] = _new_position(Position, (mark.line + 1, mark.column + 1))
         tag = node.tag
         kind = node.__class__
         if kind is ScalarNode:
@@ -232,31 +333,29 @@ class _Builder:
             if tag != _SEQ:
                 raise _LoadFailure(f"a sequence cannot carry tag `{tag}`", _pos(node))
             build, depth = self.build, depth + 1
-            return [build(item, path + (i,), depth) for i, item in enumerate(node.value)]
+            return [build(item, depth) for item in node.value]
         if kind is MappingNode:
             if tag != _MAP:
                 raise _LoadFailure(f"a mapping cannot carry tag `{tag}`", _pos(node))
-            return self._mapping(node, path, depth + 1)
+            return self._mapping(node, depth + 1)
         raise _LoadFailure("unexpected YAML node", _pos(node))  # pragma: no cover
 
-    def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        keys, build = self.positions.keys, self.build
+        build = self.build
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 raise _LoadFailure("a mapping key must be a plain word, not a list or mapping",
                                    _pos(key_node))
             key = key_node.value
-            child = path + (key,)
             if key in result:
+                first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == key)
                 raise _LoadFailure(
-                    f"duplicate key `{key}` (first defined on line {keys[child].line});"
+                    f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1});"
                     " each key may appear once",
                     _pos(key_node),
                 )
-            mark = key_node.start_mark
-            keys[child] = _new_position(Position, (mark.line + 1, mark.column + 1))
-            result[key] = build(value_node, child, depth)
+            result[key] = build(value_node, depth)
         return result
 
 
@@ -311,12 +410,11 @@ def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     if node is None:
         return Document(None, SourceMap(), text)
-    builder = _Builder(limits)
     try:
-        data = builder.build(node)
+        data = _Builder(limits).build(node)
     except RecursionError:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
-    return Document(data, builder.positions, text)
+    return Document(data, SourceMap(root=node), text)
 
 
 def _offset_position(text: str, offset: int) -> Position:
@@ -384,7 +482,7 @@ def load_text(raw: bytes, suffix: str, limits: Limits = Limits()) -> Document | 
         doc = parse_json(text, limits) if suffix == ".json" else parse_yaml(text, limits)
     except _LoadFailure as failure:
         return failure.error
-    if doc.data is None and not doc.positions.values:
+    if doc.data is None and not doc.positions.has(()):
         return LoadError("the file holds only comments; it should hold one mapping")
     if not isinstance(doc.data, dict):
         kind = "null" if doc.data is None else type(doc.data).__name__

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Fix, Position, Problem, Severity
-from artifact_lint.loader import Document, Limits, LoadError, PathKey, SourceMap, field_path, load_text
+from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
 from artifact_lint.models import Artifact, Decision, LabelPolicy, Policy, StatePolicy
 from artifact_lint.validation import Validated, validate
 
@@ -51,7 +51,7 @@ class SourceFile:
         return positions.key(path) if key else positions.value(path)
 
     def has(self, path: PathKey) -> bool:
-        return self.document is not None and path in self.document.positions.values
+        return self.document is not None and self.document.positions.has(path)
 
     def absent_position(self, path: PathKey) -> Position:
         """Where to report a key that is absent: the key of the mapping that lacks it
@@ -86,16 +86,7 @@ class ArtifactFile(SourceFile):
             return ArtifactFile(self.path, None, self.load_error, None, self.origin, self.doc_id,
                                 precomputed=self.precomputed, directives=self.directives)
         data = self.document.data
-        positions = self.document.positions
-        kept = {k: data[k] for k in keep if k in data}
-        # Walk the kept values rather than filter every position of the file: a file
-        # has about a hundred, the kept fields a handful.
-        paths = [path for key, value in kept.items() for path in _paths_in(value, (key,))]
-        slim = SourceMap(
-            values={p: positions.values[p] for p in ((), *paths) if p in positions.values},
-            keys={p: positions.keys[p] for p in paths if p in positions.keys},
-        )
-        document = Document(kept, slim, "")
+        document = Document({k: data[k] for k in keep if k in data}, self.document.positions.under(keep), "")
         model = self.model
         validated = None
         if model is not None:
@@ -265,17 +256,6 @@ class Repository:
     def exists(self, relative: str) -> bool:
         path = self.inside(relative)
         return path is not None and os.path.lexists(path) and path.exists()
-
-
-def _paths_in(value: Any, path: PathKey) -> Iterator[PathKey]:
-    """`path` and the path of every value inside `value` (mapping keys, list indexes)."""
-    yield path
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _paths_in(child, path + (key,))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _paths_in(child, path + (index,))
 
 
 @cache
