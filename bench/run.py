@@ -378,7 +378,7 @@ def print_table(results: dict[str, Any], stream: Any = sys.stdout) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="4,1000,10000", help="comma-separated corpus sizes (default 4,1000,10000)")
-    parser.add_argument("--runs", type=int, default=5, help="best of this many runs per command (default 5)")
+    parser.add_argument("--runs", type=int, default=10, help="best of this many runs per command (default 10)")
     parser.add_argument("--budget", type=float, default=60.0,
                         help="stop repeating a command once its runs took this many seconds (default 60)")
     parser.add_argument("--seed", type=int, default=7)
