@@ -37,6 +37,8 @@ from make_corpus import make_corpus  # noqa: E402
 
 T0 = time.perf_counter()
 import artifact_lint.cli as cli  # noqa: E402
+
+cli.prepare_process()
 T_CLI = time.perf_counter() - T0
 T1 = time.perf_counter()
 from artifact_lint import claims, loader, repository, runner, session  # noqa: E402  (what `check` imports)
@@ -51,9 +53,7 @@ def _run_cli(corpus: Path) -> None:
     sys.argv = ["artifact-lint", *ARGV]
     try:
         with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-            # `cli.main` minus its last step, which ends the process (os._exit)
-            os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-            cli.app()
+            cli.app()  # `cli.main` without its end, which ends the process (os._exit)
     except SystemExit as done:
         if done.code not in (0, 1, None):
             raise

@@ -193,10 +193,7 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     """Console entry point (click already exits 2 on usage errors)."""
-    # pydantic scans every installed package's entry points for plugins on first use
-    # (~30 ms, a tenth of a small check); artifact-lint uses none.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    _skip_pydantic_plugin_loader()
+    prepare_process()
     try:
         app()
     except SystemExit as exc:
@@ -204,6 +201,15 @@ def main() -> None:
             _exit_at_once(exc.code or 0)
         raise
     _exit_at_once(0)
+
+
+def prepare_process() -> None:
+    """What the console entry point does before the command runs (bench/hotspots.py
+    does it too, so that it times the same imports)."""
+    # pydantic scans every installed package's entry points for plugins on first use
+    # (~30 ms, a tenth of a small check); artifact-lint uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _skip_pydantic_plugin_loader()
 
 
 _PLUGIN_LOADER = "pydantic.plugin._loader"
