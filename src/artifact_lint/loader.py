@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -351,7 +351,7 @@ class _Builder:
             if key in result:
                 first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == key)
                 raise _LoadFailure(
-                    f"duplicate key `{key}` (first defined on line {first.start_mark.line + 1});"
+                    f"duplicate key `{key}` (first defined on line {_pos(first).line});"
                     " each key may appear once",
                     _pos(key_node),
                 )
