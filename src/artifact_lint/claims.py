@@ -86,7 +86,7 @@ _RATIO_RE = re.compile(
 # In ASCII text, case-insensitive matching is plain lower-casing, so every match of
 # `_WORD_CUE_RE` holds one of these lower-cased words, every match of `_VS_RE` "vs" or
 # "versus", and every ratio an "x" and then whitespace (its "\u00d7" is not ASCII).
-_WORD_NEEDLES = ("beat", "outperform", "surpass", "better", "ahead", "win")
+_WORD_NEEDLES = tuple(word for word, _ in _WORD_CUES)  # each cue's first word
 _VS_NEEDLES = ("vs", "versus")
 _WORD_OR_VS_NEEDLES = _WORD_NEEDLES + _VS_NEEDLES
 _RATIO_GATE_RE = re.compile(r"x\s")
