@@ -135,20 +135,28 @@ def _prune(data: Any, path: PathKey, pruned: set[PathKey]) -> None:
         parent[path[-1]] = {}
 
 
-def missing_fields(model: BaseModel, path: PathKey = ()) -> Iterator[PathKey]:
+def missing_fields(model: BaseModel) -> list[PathKey]:
     """Paths of required fields that are absent, null, or empty strings."""
-    for name, key, required, nested in _walk_plan(type(model)):
+    found: list[PathKey] = []
+    _add_missing(model, (), found)
+    return found
+
+
+def _add_missing(model: BaseModel, path: PathKey, found: list[PathKey]) -> None:
+    # Called for every nested model of every file: a plain walk that appends, rather
+    # than a chain of generators, costs a third less.
+    for name, key, required, nested in _walk_plan(model.__class__):
         value = getattr(model, name)
-        if required and (value is None or (isinstance(value, str) and not value.strip())):
-            yield path + (key,)
+        if required and (value is None or (value.__class__ is str and not value.strip())):
+            found.append((*path, key))
         if not nested:
             continue
         if isinstance(value, BaseModel):
-            yield from missing_fields(value, path + (key,))
-        elif isinstance(value, list):
+            _add_missing(value, (*path, key), found)
+        elif value.__class__ is list:
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from missing_fields(item, path + (key, index))
+                    _add_missing(item, (*path, key, index), found)
 
 
 @functools.cache
