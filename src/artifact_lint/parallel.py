@@ -5,10 +5,11 @@ slim record of it is kept (the top-level fields cross-file rules read, the
 rules' problems, the suppression directives), so memory grows by a record per
 file, not by a whole file. With N > 1 the parent, once packages and policy are
 loaded, forks N - 1 children, which share them, and checks files itself; every
-process takes batches of files from one queue until none is left, and a child
-sends its records back pickled through a pipe. Cross-file rules
-then run once in the parent over the whole set, and findings are sorted, so the
-report is the same whatever N is.
+process takes batches of files from one queue until none is left. A child sends
+each batch's records through a pipe as soon as it has them, and the parent reads
+what has arrived between its own batches. Cross-file rules then run once in the
+parent over the whole set, and findings are sorted, so the report is the same
+whatever N is.
 
 Plain `os.fork` and pipes rather than `multiprocessing`: importing it and
 running an executor cost more than the work of a hundred files. Where there is
@@ -103,61 +104,87 @@ class _WorkQueue:
         os.close(self.read_end)
 
 
-def _load_batches_pickled(repo: Repository, rules: list[Rule], queue: _WorkQueue,
-                          limits: Limits) -> list[bytes] | _Crash:
-    """A child's part: each batch is pickled as soon as it is checked, so that the
-    pickling is spread over the run (and evened out by the queue), not left to the end
-    while the parent waits."""
-    pickled = []
-    for batch in queue.batches():
-        loaded = _load_share(repo, rules, batch, limits)
-        if isinstance(loaded, _Crash):
-            return loaded
-        pickled.append(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
-    return pickled
-
-
 class _Child(NamedTuple):
     pid: int
-    pipe: int  # the read end
+    pipe: int  # the read end, non-blocking
+    received: bytearray  # bytes read from the pipe, not yet whole frames
 
 
-def _fork(work: Callable[[], object]) -> _Child:
-    """Run `work` in a child process that pickles its result into a pipe."""
+# A frame is the length of a pickle (four bytes, little-endian), then the pickle: of
+# one batch's records, or of a `_Crash` after which the child sends nothing more.
+_LENGTH = 4
+
+
+def _fork(work: Callable[[int], None]) -> _Child:
+    """Run `work(write_end)` in a child process that writes frames into a pipe."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read_end)
         _serve(work, write_end)
     os.close(write_end)
-    return _Child(pid, read_end)
+    os.set_blocking(read_end, False)
+    return _Child(pid, read_end, bytearray())
 
 
-def _serve(work: Callable[[], object], write_end: int) -> NoReturn:
+def _serve(work: Callable[[int], None], write_end: int) -> NoReturn:
     """Never returns: `os._exit` skips the parent's cleanup and buffered output."""
     status = 1
     try:
-        result = work()
-        if isinstance(result, _Crash):
-            result = result._replace(error=None)
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(write_end, "wb") as out:
-            out.write(data)
+        work(write_end)
+        os.close(write_end)
         status = 0
     finally:
         os._exit(status)
 
 
-def _collect(child: _Child) -> list[ArtifactFile] | _Crash:
-    with os.fdopen(child.pipe, "rb") as source:
-        data = source.read()
-    _, status = os.waitpid(child.pid, 0)
-    if status != 0 or not data:
-        raise ToolError(f"a worker process failed (wait status {status}); rerun with --jobs 1")
-    result = pickle.loads(data)  # written by our own child: `_load_batches_pickled`
-    if isinstance(result, _Crash):
-        return result
-    return [artifact for batch in result for artifact in pickle.loads(batch)]
+def _send_batches(repo: Repository, rules: list[Rule], queue: _WorkQueue, limits: Limits,
+                  write_end: int) -> None:
+    """A child's part: each batch is sent as soon as it is checked, so that the parent
+    takes it in between its own batches rather than all at the end, while it waits."""
+    for batch in queue.batches():
+        loaded = _load_share(repo, rules, batch, limits)
+        if isinstance(loaded, _Crash):
+            _send(write_end, loaded._replace(error=None))
+            return
+        _send(write_end, loaded)
+
+
+def _send(write_end: int, result: list[ArtifactFile] | _Crash) -> None:
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(_LENGTH, "little") + data)
+    while view:  # blocks while the pipe is full, until the parent reads
+        view = view[os.write(write_end, view):]
+
+
+def _receive(child: _Child, *, to_the_end: bool) -> list[list[ArtifactFile] | _Crash]:
+    """The batches `child` has sent so far (with `to_the_end`, every one it will send,
+    then its exit is checked)."""
+    if to_the_end:
+        os.set_blocking(child.pipe, True)
+    while True:
+        try:
+            chunk = os.read(child.pipe, 1 << 20)
+        except BlockingIOError:  # nothing more for now
+            break
+        if not chunk:  # the child closed the pipe: it is done
+            break
+        child.received.extend(chunk)
+    results = []
+    received, start = child.received, 0
+    while len(received) - start >= _LENGTH:
+        end = start + _LENGTH + int.from_bytes(received[start:start + _LENGTH], "little")
+        if end > len(received):
+            break
+        results.append(pickle.loads(received[start + _LENGTH:end]))  # written by our own child
+        start = end
+    del received[:start]
+    if to_the_end:
+        os.close(child.pipe)
+        _, status = os.waitpid(child.pid, 0)
+        if status != 0 or received:
+            raise ToolError(f"a worker process failed (wait status {status}); rerun with --jobs 1")
+    return results
 
 
 def _stop(child: _Child) -> None:
@@ -208,7 +235,8 @@ def parallel_loader(rules: list[Rule], requested: int | None,
         children: list[_Child] = []
         try:
             for _ in range(jobs - 1):
-                children.append(_fork(lambda: _load_batches_pickled(shared, artifact_rules, queue, limits)))
+                children.append(_fork(lambda write_end: _send_batches(
+                    shared, artifact_rules, queue, limits, write_end)))
         except BaseException:
             for child in children:
                 _stop(child)
@@ -216,11 +244,15 @@ def parallel_loader(rules: list[Rule], requested: int | None,
             raise
 
         def wait() -> list[ArtifactFile]:
+            results: list[list[ArtifactFile] | _Crash] = []
             pending = list(children)
             try:
-                results = [_load_share(shared, artifact_rules, queue.files(), limits)]  # the parent's part
+                for batch in queue.batches():  # the parent's part
+                    results.append(_load_share(shared, artifact_rules, batch, limits))
+                    for child in pending:
+                        results.extend(_receive(child, to_the_end=False))
                 while pending:
-                    results.append(_collect(pending[0]))
+                    results.extend(_receive(pending[0], to_the_end=True))
                     pending.pop(0)
             finally:
                 queue.close()
