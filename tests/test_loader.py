@@ -551,3 +551,17 @@ def test_a_source_map_under_some_keys_and_its_pickle_hold_no_node_graph() -> Non
     fresh = parse_yaml(LAZY_SAMPLE).positions
     copied = pickle.loads(pickle.dumps(fresh))
     assert copied == positions and b"yaml.nodes" not in pickle.dumps(fresh)
+
+
+def test_a_pickled_source_map_answers_like_the_original() -> None:
+    import pickle
+
+    original = parse_yaml(LAZY_SAMPLE).positions
+    copied = pickle.loads(pickle.dumps(original))
+    passed_on = pickle.loads(pickle.dumps(copied))  # pickled again while still packed
+    for path in [*original.values, *original.keys, ("evidence", 5), ("id", "deeper"), ("nothing",)]:
+        assert copied.value(path) == original.value(path)
+        assert copied.key(path) == original.key(path)
+        assert copied.has(path) == original.has(path)
+    assert type(copied.value(("id",))) is Position
+    assert passed_on == original and passed_on.values == original.values and passed_on.keys == original.keys

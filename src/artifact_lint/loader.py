@@ -10,6 +10,7 @@ load error. Duplicate keys, alias bombs and nesting bombs are load errors too.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
 from collections.abc import Iterable
@@ -64,29 +65,37 @@ class SourceMap:
     A map from the YAML loader keeps the composed node graph and finds a position when
     asked: most files are never reported on, and recording every position up front took
     two thirds of the value builder's time. `values` and `keys` (every position, as
-    dicts) are made on first use; maps made from dicts (the registry reader) have them."""
+    dicts) are made on first use; maps made from dicts (the registry reader) have them.
+    A pickled map is packed (see `__getstate__`) and unpacked on first use too."""
 
-    __slots__ = ("_values", "_keys", "_root")
+    __slots__ = ("_values", "_keys", "_root", "_packed")
 
     def __init__(self, values: dict[PathKey, Position] | None = None,
                  keys: dict[PathKey, Position] | None = None, *, root: Node | None = None) -> None:
         self._root = root
+        self._packed: bytes | None = None
         self._values = values if values is not None or root is not None else {}
         self._keys = keys if keys is not None or root is not None else {}
 
     @property
     def values(self) -> dict[PathKey, Position]:
         if self._values is None:
-            self._record_all()
+            self._make_dicts()
         return self._values  # type: ignore[return-value]
 
     @property
     def keys(self) -> dict[PathKey, Position]:
         if self._keys is None:
-            self._record_all()
+            self._make_dicts()
         return self._keys  # type: ignore[return-value]
 
-    def _record_all(self) -> None:
+    def _make_dicts(self) -> None:
+        if self._packed is not None:
+            value_paths, value_numbers, key_paths, key_numbers = marshal.loads(self._packed)
+            self._values = dict(zip(value_paths, map(Position, value_numbers[::2], value_numbers[1::2])))
+            self._keys = dict(zip(key_paths, map(Position, key_numbers[::2], key_numbers[1::2])))
+            self._packed = None
+            return
         values: dict[PathKey, Position] = {}
         keys: dict[PathKey, Position] = {}
         _record(self._root, (), values, keys)  # type: ignore[arg-type]
@@ -95,7 +104,7 @@ class SourceMap:
     def _find(self, path: PathKey, *, key: bool) -> Position | None:
         """The position of exactly `path` (its key's with `key=True`), or None."""
         if self._root is None:
-            return (self._keys if key else self._values).get(path)  # type: ignore[union-attr]
+            return (self.keys if key else self.values).get(path)
         node, key_node = self._root, None
         for part in path:
             node, key_node = _child(node, part)
@@ -150,12 +159,19 @@ class SourceMap:
     def __repr__(self) -> str:
         return f"SourceMap(values={self.values!r}, keys={self.keys!r})"
 
-    def __getstate__(self) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
-        return self.values, self.keys  # positions, never the node graph
+    def __getstate__(self) -> bytes:
+        # Positions, never the node graph: paths and plain numbers in one marshal
+        # string, a third of the cost of pickling the dicts of named tuples, and
+        # nothing to build on arrival for the many files no finding is about.
+        if self._packed is not None:
+            return self._packed
+        values, keys = self.values, self.keys
+        return marshal.dumps((tuple(values), [n for position in values.values() for n in position],
+                              tuple(keys), [n for position in keys.values() for n in position]))
 
-    def __setstate__(self, state: tuple[dict[PathKey, Position], dict[PathKey, Position]]) -> None:
-        self._values, self._keys = state
-        self._root = None
+    def __setstate__(self, state: bytes) -> None:
+        self._packed = state
+        self._values = self._keys = self._root = None
 
 
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
