@@ -117,3 +117,42 @@ def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(t
     assert ("surface", 1, "odd", 1) in slim.document.positions.values
     assert slim.document.data == {k: artifact.document.data[k] for k in ("id", "type", "surface", "package")}
     assert slim.model is not None and slim.model.package == "specialists/x" and slim.model.evidence is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
+def test_frames_larger_than_a_pipe_arrive_whole_and_in_order() -> None:
+    from artifact_lint.parallel import _Crash, _fork, _receive, _send
+
+    big = ["x" * 1000] * 300  # ~300 kB pickled: more than a pipe holds at once
+
+    def work(write_end: int) -> None:
+        _send(write_end, big)  # type: ignore[arg-type]
+        _send(write_end, [])
+        _send(write_end, _Crash("AL101 (invalid-state)", "RuntimeError: boom"))
+
+    child = _fork(work)
+    received = []
+    while len(received) < 1:  # whatever has arrived, without waiting for the rest
+        received += _receive(child, to_the_end=False)
+    received += _receive(child, to_the_end=True)
+    assert received == [big, [], _Crash("AL101 (invalid-state)", "RuntimeError: boom")]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
+def test_a_worker_that_dies_midway_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import artifact_lint.parallel as parallel
+
+    root = _make_corpus(tmp_path / "corpus", 60)
+    parent = os.getpid()
+    real = parallel._load_share
+
+    def dying(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os._exit(3)  # e.g. killed by the out-of-memory killer
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_load_share", dying)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["check", "--jobs", "2"])
+    assert result.exit_code == 2
+    assert "a worker process failed (wait status 768); rerun with --jobs 1" in result.output
