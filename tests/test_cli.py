@@ -9,7 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
@@ -557,6 +557,34 @@ def test_real_process_flushes_a_large_report_before_it_exits(clean: Path) -> Non
     assert run.code == 0  # AL004 (unknown field) is a warning
     assert len(run.stdout) > 65536 and run.stdout.endswith("]\n}\n")
     assert sum(f["code"] == "AL004" for f in run.findings) == 300
+
+
+def test_under_main_the_check_ends_the_process_itself_once_the_report_is_out(
+        clean: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from artifact_lint.runner import CheckOptions, run_check
+
+    class Ended(BaseException):  # not an error `_guard` would turn into exit 2
+        pass
+
+    codes = []
+
+    def exit_process(code: int) -> NoReturn:
+        codes.append(code)
+        raise Ended  # stands in for os._exit
+
+    (clean / GEMMA).write_text((clean / GEMMA).read_text() + "colour: blue\n")
+    monkeypatch.chdir(clean)
+    with pytest.raises(Ended):
+        run_check(CheckOptions(output_format="json", fail_on="warning"), exit_process)
+    assert codes == [1] and '"AL004"' in capsys.readouterr().out
+    assert run_check(CheckOptions(output_format="json", exit_zero=True)) == 0  # no hook: the code comes back
+    # `main` hands the command its exit function through the click context
+    import artifact_lint.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_exit_at_once", exit_process)
+    with pytest.raises(Ended):
+        CliRunner().invoke(app, ["check", "--exit-zero"], obj=exit_process)
+    assert codes == [1, 0]
 
 
 def test_real_process_reader_closing_the_pipe_is_no_traceback(clean: Path) -> None:

@@ -78,6 +78,7 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: list[str] = typer.Argument(None, help="Files or folders (default: the configured paths, else artifacts/)."),
     output_format: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
@@ -118,7 +119,10 @@ def check(
         new_from_rev=new_from_rev, statistics=statistics, show_suppressed=show_suppressed,
         stdin_filename=stdin_filename, fix=fix, diff=diff, jobs=jobs, cache=not no_cache,
     )
-    raise typer.Exit(_guard(lambda: run_check(options), debug))
+    # Under `main`, the context holds `_exit_at_once`: the check ends the process itself,
+    # before the files it loaded are freed (see `run_check`).
+    exit_process = ctx.obj if ctx.obj is _exit_at_once else None
+    raise typer.Exit(_guard(lambda: run_check(options, exit_process), debug))
 
 
 @app.command()
@@ -195,7 +199,7 @@ def main() -> None:
     """Console entry point (click already exits 2 on usage errors)."""
     prepare_process()
     try:
-        app()
+        app(obj=_exit_at_once)
     except SystemExit as exc:
         if isinstance(exc.code, int) or exc.code is None:
             _exit_at_once(exc.code or 0)

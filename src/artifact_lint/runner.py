@@ -6,8 +6,10 @@ import gc
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from artifact_lint.config import check_codes, find_root
 from artifact_lint.engine import Result, lint
@@ -15,7 +17,7 @@ from artifact_lint.errors import ToolError
 from artifact_lint.findings import Severity, content_key
 from artifact_lint.rule import Rule
 from artifact_lint.session import Session, open_session
-from artifact_lint.repository import build_repository
+from artifact_lint.repository import Repository, build_repository
 
 
 @dataclass
@@ -127,7 +129,7 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
         return Counter(content_key(f) for f in lint(repo, session.rules).findings)
 
 
-def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
+def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, Repository]:
     paths, stdin = check_targets(options, session, cwd)
     baseline = None
     if options.baseline is not None:
@@ -154,7 +156,7 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> Result:
         from artifact_lint.revision import drop_known
 
         result.findings = drop_known(result.findings, _known_at_revision(options, session, paths))
-    return result
+    return result, repo
 
 
 def _shown_path(path: Path, cwd: Path, root: Path) -> str:
@@ -165,22 +167,29 @@ def _shown_path(path: Path, cwd: Path, root: Path) -> str:
         return str(path)
 
 
-def run_check(options: CheckOptions) -> int:
+def run_check(options: CheckOptions, exit_process: Callable[[int], NoReturn] | None = None) -> int:
+    """The exit code of a check. `exit_process`, when given, ends the process with it as
+    soon as the report is out, while the loaded files are still held: freeing them
+    object by object would take 6-9 ms at 1,000 files, just before the process ends."""
     # Every loaded file stays in memory until the report is out, so the cyclic
     # garbage collector would only rescan a growing heap (about a fifth of the
     # run time at 1,000 files); reference counting still frees what is dropped.
     gc.disable()
     try:
-        return _run_check(options)
+        code, _loaded = _run_check(options)
+        if exit_process is not None:
+            exit_process(code)
+        return code
     finally:
         gc.enable()
 
 
-def _run_check(options: CheckOptions) -> int:
+def _run_check(options: CheckOptions) -> tuple[int, Repository]:
+    """The exit code, and the repository the findings came from."""
     cwd = Path.cwd()
     session = open_session(resolve_root(options, cwd), config_file=options.config, policy_file=options.policy)
     apply_command_line(session, options)
-    result = _lint(options, session, cwd)
+    result, repo = _lint(options, session, cwd)
     if options.diff or options.fix:
         if options.paths == ["-"]:
             raise ToolError("--fix and --diff work on files, not on standard input")
@@ -192,23 +201,23 @@ def _run_check(options: CheckOptions) -> int:
                 sys.stdout.write(plan.diff())
             count = sum(len(p.fixed) for p in plans)
             print(f"artifact-lint: {count} fix(es) would change {len(plans)} file(s)", file=sys.stderr)
-            return 1 if plans else 0
+            return (1 if plans else 0), repo
         for plan in plans:
             write_atomically(session.root / plan.path, plan.after)
         if plans:
             print(f"artifact-lint: fixed {sum(len(p.fixed) for p in plans)} finding(s)"
                   f" in {len(plans)} file(s)", file=sys.stderr)
-            result = _lint(options, session, cwd)
+            result, repo = _lint(options, session, cwd)
     if options.write_baseline is not None:
         from artifact_lint.baseline import write_baseline
 
         count = write_baseline(result.findings, options.write_baseline)
         print(f"artifact-lint: wrote {count} finding(s) to the baseline {options.write_baseline}", file=sys.stderr)
-        return 0
+        return 0, repo
     report(result, options, session.rules)
     if options.exit_zero:
-        return 0
-    return 1 if result.fails(session.config.fail_on) else 0
+        return 0, repo
+    return (1 if result.fails(session.config.fail_on) else 0), repo
 
 
 def report(result: Result, options: CheckOptions, rules: list[Rule]) -> None:
