@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from artifact_lint.findings import Position
-from artifact_lint.loader import Document, Limits, LoadError, field_path, load_text, parse_yaml, resolve_plain
+from artifact_lint.loader import (Document, Limits, LoadError, SourceMap, field_path, load_text, parse_yaml,
+                                  resolve_plain)
 
 
 def _yaml(text: str) -> Document:
@@ -565,3 +566,8 @@ def test_a_pickled_source_map_answers_like_the_original() -> None:
         assert copied.has(path) == original.has(path)
     assert type(copied.value(("id",))) is Position
     assert passed_on == original and passed_on.values == original.values and passed_on.keys == original.keys
+    # packed as lists (the registry cache's JSON), then pickled before first use
+    as_lists = [[list(path) for path in part] if index % 2 == 0 else part
+                for index, part in enumerate(original.pack())]
+    assert pickle.loads(pickle.dumps(SourceMap.packed(*as_lists))) == original
+    assert SourceMap.packed(*as_lists).value(("evidence", 0, "gate")) == original.value(("evidence", 0, "gate"))

@@ -61,14 +61,31 @@ def test_another_text_is_another_entry(tmp_path: Path) -> None:
     assert read_registry_cached(changed, tmp_path) == read_registry(changed)
 
 
-@pytest.mark.parametrize("content", ["", "{", "[]", '{"format": 1}', '{"format": 99, "artifacts": []}',
-                                     '{"format": 1, "list_rows": [[1]], "list_table_line": null,'
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"format": 2}', '{"format": 99, "artifacts": []}',
+                                     '{"format": 2, "list_rows": [[1]], "list_table_line": null,'
                                      ' "states": [], "labels": [], "artifacts": []}'])
 def test_a_bad_entry_is_a_miss(content: str, tmp_path: Path) -> None:
     text = _documents()[0].read_text(encoding="utf-8")
     entry = entry_path(tmp_path, text)
     entry.write_text(content, encoding="utf-8")
     assert read_registry_cached(text, tmp_path) == read_registry(text)
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda positions: positions[1].append(7),  # a number without its pair
+    lambda positions: positions[1].__setitem__(0, "2"),  # a line that is not a number
+    lambda positions: positions[0][0].append(["deeper"]),  # a path part that cannot be a key
+    lambda positions: positions.pop(),  # three lists of four
+])
+def test_an_entry_with_malformed_positions_is_a_miss(tamper, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = _documents()[0].read_text(encoding="utf-8")
+    good = json.loads(json.dumps(encode(read_registry(text))))
+    raw = json.loads(json.dumps(good))
+    tamper(raw["artifacts"][0]["positions"])
+    entry = entry_path(tmp_path, text)
+    entry.write_text(json.dumps(raw), encoding="utf-8")
+    assert read_registry_cached(text, tmp_path) == read_registry(text)
+    assert json.loads(entry.read_text(encoding="utf-8")) == good  # a miss: parsed and written again
 
 
 def test_an_unwritable_folder_only_costs_the_parse(tmp_path: Path) -> None:

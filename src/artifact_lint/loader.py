@@ -13,7 +13,7 @@ import json
 import marshal
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -66,16 +66,28 @@ class SourceMap:
     asked: most files are never reported on, and recording every position up front took
     two thirds of the value builder's time. `values` and `keys` (every position, as
     dicts) are made on first use; maps made from dicts (the registry reader) have them.
-    A pickled map is packed (see `__getstate__`) and unpacked on first use too."""
+    A pickled map, and one read from the registry cache, stay packed (see `packed`)
+    until first use too."""
 
     __slots__ = ("_values", "_keys", "_root", "_packed")
 
     def __init__(self, values: dict[PathKey, Position] | None = None,
                  keys: dict[PathKey, Position] | None = None, *, root: Node | None = None) -> None:
         self._root = root
-        self._packed: bytes | None = None
+        # marshal bytes (unpickled) or the four lists `packed` takes (registry cache)
+        self._packed: bytes | tuple[Any, ...] | None = None
         self._values = values if values is not None or root is not None else {}
         self._keys = keys if keys is not None or root is not None else {}
+
+    @classmethod
+    def packed(cls, value_paths: Sequence[Sequence[str | int]], value_numbers: Sequence[int],
+               key_paths: Sequence[Sequence[str | int]], key_numbers: Sequence[int]) -> SourceMap:
+        """A map of positions in packed form: the paths (tuples or lists of their parts), and
+        the numbers of their positions in turn (line, column, line, column...)."""
+        source_map = cls()
+        source_map._values = source_map._keys = None
+        source_map._packed = (value_paths, value_numbers, key_paths, key_numbers)
+        return source_map
 
     @property
     def values(self) -> dict[PathKey, Position]:
@@ -91,9 +103,10 @@ class SourceMap:
 
     def _make_dicts(self) -> None:
         if self._packed is not None:
-            value_paths, value_numbers, key_paths, key_numbers = marshal.loads(self._packed)
-            self._values = dict(zip(value_paths, map(Position, value_numbers[::2], value_numbers[1::2])))
-            self._keys = dict(zip(key_paths, map(Position, key_numbers[::2], key_numbers[1::2])))
+            packed = marshal.loads(self._packed) if self._packed.__class__ is bytes else self._packed
+            value_paths, value_numbers, key_paths, key_numbers = packed  # type: ignore[misc]
+            self._values = dict(zip(map(tuple, value_paths), map(Position, value_numbers[::2], value_numbers[1::2])))
+            self._keys = dict(zip(map(tuple, key_paths), map(Position, key_numbers[::2], key_numbers[1::2])))
             self._packed = None
             return
         values: dict[PathKey, Position] = {}
@@ -159,15 +172,19 @@ class SourceMap:
     def __repr__(self) -> str:
         return f"SourceMap(values={self.values!r}, keys={self.keys!r})"
 
+    def pack(self) -> tuple[list[PathKey], list[int], list[PathKey], list[int]]:
+        """The positions in the form `packed` takes."""
+        values, keys = self.values, self.keys
+        return (list(values), [n for position in values.values() for n in position],
+                list(keys), [n for position in keys.values() for n in position])
+
     def __getstate__(self) -> bytes:
         # Positions, never the node graph: paths and plain numbers in one marshal
         # string, a third of the cost of pickling the dicts of named tuples, and
         # nothing to build on arrival for the many files no finding is about.
-        if self._packed is not None:
-            return self._packed
-        values, keys = self.values, self.keys
-        return marshal.dumps((tuple(values), [n for position in values.values() for n in position],
-                              tuple(keys), [n for position in keys.values() for n in position]))
+        if self._packed is None:
+            return marshal.dumps(self.pack())
+        return self._packed if self._packed.__class__ is bytes else marshal.dumps(self._packed)
 
     def __setstate__(self, state: bytes) -> None:
         self._packed = state

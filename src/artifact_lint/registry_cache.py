@@ -24,11 +24,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from artifact_lint.findings import Position
 from artifact_lint.loader import Document, SourceMap
 from artifact_lint.registry_types import DocArtifact, ListRow, PolicyRow, RegistryDocument
 
-FORMAT = 1
+FORMAT = 2  # 2: positions packed (`SourceMap.pack`)
 # The code whose behaviour the entries record: a change to any of these files
 # (an edit, or a new markdown-it-py) names different entries.
 READER_MODULES = ("artifact_lint.registry_doc", "artifact_lint.registry_types", "artifact_lint.loader",
@@ -80,10 +79,6 @@ def read_registry_cached(text: str, folder: Path | None) -> RegistryDocument:
 # --- the JSON form ------------------------------------------------------------------
 
 
-def _positions(store: dict[Any, Position]) -> list[list[Any]]:
-    return [[list(path), where.line, where.column] for path, where in store.items()]
-
-
 def encode(document: RegistryDocument) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -93,13 +88,20 @@ def encode(document: RegistryDocument) -> dict[str, Any]:
         "labels": [list(row) for row in document.labels],
         "artifacts": [{"id": item.id, "status_line_state": item.status_line_state, "list_state": item.list_state,
                        "data": item.document.data,
-                       "values": _positions(item.document.positions.values),
-                       "keys": _positions(item.document.positions.keys)} for item in document.artifacts],
+                       "positions": item.document.positions.pack()} for item in document.artifacts],
     }
 
 
-def _store_of(rows: list[list[Any]]) -> dict[Any, Position]:
-    return {tuple(path): Position(int(line), int(column)) for path, line, column in rows}
+def _positions(packed: Any) -> SourceMap:
+    """The map of an entry's packed positions, unpacked only if a finding needs them.
+    Raises on a shape that would fail then (a tampered entry is a miss, not a crash)."""
+    value_paths, value_numbers, key_paths, key_numbers = packed
+    for paths, numbers in ((value_paths, value_numbers), (key_paths, key_numbers)):
+        if len(numbers) != 2 * len(paths):
+            raise ValueError("malformed positions")
+        hash(tuple(map(tuple, paths)))  # TypeError: a path that cannot be a dict key
+        sum(numbers)  # TypeError: a line or column that is not a number
+    return SourceMap.packed(value_paths, value_numbers, key_paths, key_numbers)
 
 
 def decode(raw: Any, text: str) -> RegistryDocument:
@@ -108,8 +110,7 @@ def decode(raw: Any, text: str) -> RegistryDocument:
         raise ValueError("not a registry cache entry of this format")
     artifacts = []
     for item in raw["artifacts"]:
-        positions = SourceMap(_store_of(item["values"]), _store_of(item["keys"]))
-        artifacts.append(DocArtifact(str(item["id"]), Document(item["data"], positions, text),
+        artifacts.append(DocArtifact(str(item["id"]), Document(item["data"], _positions(item["positions"]), text),
                                      item["status_line_state"], item["list_state"]))
     line = raw["list_table_line"]
     return RegistryDocument(
