@@ -105,8 +105,7 @@ class SourceMap:
         if self._packed is not None:
             packed = marshal.loads(self._packed) if self._packed.__class__ is bytes else self._packed
             value_paths, value_numbers, key_paths, key_numbers = packed  # type: ignore[misc]
-            self._values = dict(zip(map(tuple, value_paths), map(Position, value_numbers[::2], value_numbers[1::2])))
-            self._keys = dict(zip(map(tuple, key_paths), map(Position, key_numbers[::2], key_numbers[1::2])))
+            self._values, self._keys = _unpacked(value_paths, value_numbers), _unpacked(key_paths, key_numbers)
             self._packed = None
             return
         values: dict[PathKey, Position] = {}
@@ -189,6 +188,10 @@ class SourceMap:
     def __setstate__(self, state: bytes) -> None:
         self._packed = state
         self._values = self._keys = self._root = None
+
+
+def _unpacked(paths: Sequence[Sequence[str | int]], numbers: Sequence[int]) -> dict[PathKey, Position]:
+    return dict(zip(map(tuple, paths), map(Position, numbers[::2], numbers[1::2]), strict=True))
 
 
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
