@@ -366,10 +366,9 @@ def _lowered_term_re(term: str) -> re.Pattern[str]:
 # A term match within a sentence: (start, end, row, full). `full` is the whole system
 # name or an alias, not a single token of the system name.
 _Match = tuple[int, int, int, bool]
-# An ASCII term's key and pattern for lower-cased ASCII sentences (see `_key`).
-_AsciiForm = tuple[str, re.Pattern[str]]
-# One term that names a row: (row, full, its pattern, its ASCII form or None).
-_Term = tuple[int, bool, re.Pattern[str], _AsciiForm | None]
+# One term that names a row: (row, full, the term, its key or None: see `_key`). Its
+# pattern is compiled when a sentence might hold it: most terms never come up.
+_Term = tuple[int, bool, str, str | None]
 
 
 def _key(term: str) -> str | None:
@@ -380,20 +379,12 @@ def _key(term: str) -> str | None:
     return term.split()[0].lower() if term.isascii() else None
 
 
-def _ascii_form(term: str) -> _AsciiForm | None:
-    """For an ASCII term, its key and `_lowered_term_re`: how an ASCII sentence is
-    searched, lower-cased. None for other terms: their own pattern searches every sentence."""
-    key = _key(term)
-    return None if key is None else (key, _lowered_term_re(term))
-
-
 @lru_cache(maxsize=1024)
-def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, re.Pattern[str], _AsciiForm | None], ...]:
-    """(full, pattern, ASCII form) for a row's system name and aliases, then for the
-    distinctive tokens of its system name. Cached (bounded): the same rows recur across
-    artifacts."""
-    return (*((True, _term_re(name), _ascii_form(name)) for name in (system, *aliases)),
-            *((False, _term_re(token), _ascii_form(token)) for token in distinctive_tokens(system)))
+def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, str, str | None], ...]:
+    """(full, term, key) for a row's system name and aliases, then for the distinctive
+    tokens of its system name. Cached (bounded): the same rows recur across artifacts."""
+    return (*((True, name, _key(name)) for name in (system, *aliases)),
+            *((False, token, _key(token)) for token in distinctive_tokens(system)))
 
 
 def _row_terms(rows: Sequence[CompetitionRow]) -> tuple[_Term, ...]:
@@ -403,7 +394,7 @@ def _row_terms(rows: Sequence[CompetitionRow]) -> tuple[_Term, ...]:
         if row.is_self or not row.system or not row.system.strip():
             continue
         aliases = tuple(alias for alias in row.aliases or [] if alias and alias.strip())
-        terms += [(i, full, pattern, ascii_form) for full, pattern, ascii_form in _name_terms(row.system, aliases)]
+        terms += [(i, full, term, key) for full, term, key in _name_terms(row.system, aliases)]
     return tuple(terms)
 
 
@@ -454,14 +445,13 @@ class RowMatcher:
         """Indexes of the rows `sentence` names, in order of first mention (see `named_rows`)."""
         lowered = sentence.lower() if sentence.isascii() else None
         matches: list[_Match] = []
-        for row, full, pattern, ascii_form in self.terms:
-            if ascii_form is not None and lowered is not None:
-                key, lowered_pattern = ascii_form
+        for row, full, term, key in self.terms:
+            if key is not None and lowered is not None:
                 if key not in lowered:
                     continue
-                found = lowered_pattern.finditer(lowered)  # the same spans, found faster
+                found = _lowered_term_re(term).finditer(lowered)  # the same spans, found faster
             else:
-                found = pattern.finditer(sentence)
+                found = _term_re(term).finditer(sentence)
             matches += [(m.start(), m.end(), row, full) for m in found]
         if not matches:
             return ()
