@@ -108,10 +108,10 @@ class SourceMap:
             self._values, self._keys = _unpacked(value_paths, value_numbers), _unpacked(key_paths, key_numbers)
             self._packed = None
             return
-        values: dict[PathKey, Position] = {}
-        keys: dict[PathKey, Position] = {}
-        _record(self._root, (), values, keys)  # type: ignore[arg-type]
-        self._values, self._keys, self._root = values, keys, None
+        value_paths, value_numbers, key_paths, key_numbers = packed = _Packed([], [], [], [])
+        _record(self._root, (), packed)  # type: ignore[arg-type]
+        self._values, self._keys = _unpacked(value_paths, value_numbers), _unpacked(key_paths, key_numbers)
+        self._root = None
 
     def _find(self, path: PathKey, *, key: bool) -> Position | None:
         """The position of exactly `path` (its key's with `key=True`), or None."""
@@ -129,21 +129,22 @@ class SourceMap:
         return self._find(path, key=False) is not None
 
     def under(self, names: Iterable[str]) -> SourceMap:
-        """A map of plain dicts (no node graph) with the top level's position and every
-        position under the top-level keys `names`, in file order."""
+        """A map without the node graph, with the top level's position and every position
+        under the top-level keys `names`, in file order (packed, from the node graph)."""
         wanted = set(names)
         if self._root is None:
             return SourceMap({p: v for p, v in self.values.items() if not p or p[0] in wanted},
                              {p: v for p, v in self.keys.items() if p[0] in wanted})
-        values: dict[PathKey, Position] = {(): _pos(self._root)}
-        keys: dict[PathKey, Position] = {}
-        if self._root.__class__ is MappingNode:
-            for key_node, value_node in self._root.value:
+        root = self._root
+        packed = _Packed([()], [root.start_mark.line + 1, root.start_mark.column + 1], [], [])
+        if root.__class__ is MappingNode:
+            for key_node, value_node in root.value:
                 if key_node.value in wanted:
                     child = (key_node.value,)
-                    keys[child] = _pos(key_node)
-                    _record(value_node, child, values, keys)
-        return SourceMap(values, keys)
+                    packed.key_paths.append(child)
+                    packed.key_numbers.extend((key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+                    _record(value_node, child, packed)
+        return SourceMap.packed(*packed)
 
     def value(self, path: PathKey) -> Position:
         """Where the value at `path` starts; the nearest known ancestor otherwise."""
@@ -205,17 +206,35 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
     return None, None
 
 
-def _record(node: Node, path: PathKey, values: dict[PathKey, Position], keys: dict[PathKey, Position]) -> None:
-    """Every position under `node`, in the order the builder visits the nodes."""
-    values[path] = _pos(node)
-    if node.__class__ is MappingNode:
-        for key_node, value_node in node.value:
-            child = path + (key_node.value,)
-            keys[child] = _pos(key_node)
-            _record(value_node, child, values, keys)
-    elif node.__class__ is SequenceNode:
-        for index, item in enumerate(node.value):
-            _record(item, path + (index,), values, keys)
+class _Packed(NamedTuple):
+    """Positions as `SourceMap.packed` takes them, being recorded."""
+
+    value_paths: list[PathKey]
+    value_numbers: list[int]
+    key_paths: list[PathKey]
+    key_numbers: list[int]
+
+
+def _record(node: Node, path: PathKey, packed: _Packed) -> None:
+    """Every position under `node` into `packed`, in the order the builder visits the nodes."""
+    value_paths, value_numbers, key_paths, key_numbers = packed
+
+    def visit(node: Node, path: PathKey) -> None:
+        mark = node.start_mark
+        value_paths.append(path)
+        value_numbers.extend((mark.line + 1, mark.column + 1))
+        if node.__class__ is MappingNode:
+            for key_node, value_node in node.value:
+                child = path + (key_node.value,)
+                mark = key_node.start_mark
+                key_paths.append(child)
+                key_numbers.extend((mark.line + 1, mark.column + 1))
+                visit(value_node, child)
+        elif node.__class__ is SequenceNode:
+            for index, item in enumerate(node.value):
+                visit(item, path + (index,))
+
+    visit(node, path)
 
 
 @dataclass
