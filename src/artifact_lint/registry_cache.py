@@ -20,7 +20,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +130,8 @@ def _load(entry: Path, text: str) -> RegistryDocument | None:
 
 
 def _store(entry: Path, document: RegistryDocument) -> None:
+    import tempfile  # on a miss only
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".registry-", suffix=".tmp")
