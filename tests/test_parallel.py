@@ -120,15 +120,43 @@ def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(t
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
-def test_frames_larger_than_a_pipe_arrive_whole_and_in_order() -> None:
-    from artifact_lint.parallel import _Crash, _fork, _receive, _send
+def test_a_child_keeps_checking_while_the_parent_reads_nothing(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import artifact_lint.parallel as parallel
+    from artifact_lint.loader import Limits
+
+    files = [Path(f"artifacts/{index:05}.yaml") for index in range(400)]  # 50 batches of 8
+    progress = tmp_path / "batches"
+
+    def checked(repo, rules, batch, limits):  # type: ignore[no-untyped-def]
+        with progress.open("a") as out:
+            out.write("x")
+        return [str(path) * 1000 for path in batch]  # ~150 kB a batch: more than a pipe holds
+
+    monkeypatch.setattr(parallel, "_load_share", checked)
+    queue = parallel._WorkQueue(files)
+    child = parallel._fork(lambda write_end: parallel._send_batches(None, [], queue, Limits(), write_end))
+    queue.close()
+    deadline = time.monotonic() + 20
+    while (not progress.exists() or len(progress.read_text()) < 50) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the parent reads nothing until the child has taken every batch
+    assert len(progress.read_text()) == 50
+    received = parallel._receive(child, to_the_end=True)
+    assert sorted(item for batch in received for item in batch) == [str(path) * 1000 for path in files]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
+def test_frames_arrive_whole_and_in_order_however_the_pipe_splits_them() -> None:
+    from artifact_lint.parallel import _Crash, _fork, _frame, _receive
 
     big = ["x" * 1000] * 300  # ~300 kB pickled: more than a pipe holds at once
+    frames = _frame(big) + _frame([]) + _frame(_Crash("AL101 (invalid-state)", "RuntimeError: boom"))
 
     def work(write_end: int) -> None:
-        _send(write_end, big)  # type: ignore[arg-type]
-        _send(write_end, [])
-        _send(write_end, _Crash("AL101 (invalid-state)", "RuntimeError: boom"))
+        for start in range(0, len(frames), 7_000):  # pieces that cut frames and lengths apart
+            os.write(write_end, frames[start:start + 7_000])
 
     child = _fork(work)
     received = []

@@ -141,20 +141,30 @@ def _serve(work: Callable[[int], None], write_end: int) -> NoReturn:
 def _send_batches(repo: Repository, rules: list[Rule], queue: _WorkQueue, limits: Limits,
                   write_end: int) -> None:
     """A child's part: each batch is sent as soon as it is checked, so that the parent
-    takes it in between its own batches rather than all at the end, while it waits."""
+    takes it in between its own batches rather than all at the end, while it waits.
+    Frames the pipe cannot take yet (the parent reads the registry document first) wait
+    here, so that the child keeps checking files rather than waiting for the parent."""
+    unsent = bytearray()
+    os.set_blocking(write_end, False)
     for batch in queue.batches():
         loaded = _load_share(repo, rules, batch, limits)
         if isinstance(loaded, _Crash):
-            _send(write_end, loaded._replace(error=None))
-            return
-        _send(write_end, loaded)
-
-
-def _send(write_end: int, result: list[ArtifactFile] | _Crash) -> None:
-    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(len(data).to_bytes(_LENGTH, "little") + data)
-    while view:  # blocks while the pipe is full, until the parent reads
+            unsent += _frame(loaded._replace(error=None))
+            break
+        unsent += _frame(loaded)
+        try:
+            del unsent[:os.write(write_end, unsent)]
+        except BlockingIOError:  # the pipe is full
+            pass
+    os.set_blocking(write_end, True)
+    view = memoryview(unsent)
+    while view:
         view = view[os.write(write_end, view):]
+
+
+def _frame(result: list[ArtifactFile] | _Crash) -> bytes:
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(_LENGTH, "little") + data
 
 
 def _receive(child: _Child, *, to_the_end: bool) -> list[list[ArtifactFile] | _Crash]:
