@@ -66,8 +66,8 @@ class SourceMap:
     asked: most files are never reported on, and recording every position up front took
     two thirds of the value builder's time. `values` and `keys` (every position, as
     dicts) are made on first use; maps made from dicts (the registry reader) have them.
-    A pickled map, and one read from the registry cache, stay packed (see `packed`)
-    until first use too."""
+    A slim record's map (`under`), a pickled one and one read from the registry cache
+    stay packed (see `packed`) until first use too."""
 
     __slots__ = ("_values", "_keys", "_root", "_packed")
 
@@ -108,9 +108,10 @@ class SourceMap:
             self._values, self._keys = _unpacked(value_paths, value_numbers), _unpacked(key_paths, key_numbers)
             self._packed = None
             return
-        value_paths, value_numbers, key_paths, key_numbers = packed = _Packed([], [], [], [])
+        packed = _Packed([], [], [], [])
         _record(self._root, (), packed)  # type: ignore[arg-type]
-        self._values, self._keys = _unpacked(value_paths, value_numbers), _unpacked(key_paths, key_numbers)
+        self._values = _unpacked(packed.value_paths, packed.value_numbers)
+        self._keys = _unpacked(packed.key_paths, packed.key_numbers)
         self._root = None
 
     def _find(self, path: PathKey, *, key: bool) -> Position | None:
