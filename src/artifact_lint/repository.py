@@ -490,7 +490,7 @@ def collect(root: Path, paths: Iterable[str], config: Config) -> Collected:
     them.
     """
     found = Collected()
-    seen: set[Path] = set()
+    seen: set[str] = set()  # as strings: a path's string hashes for free once made, a Path does not
     real_root = root.resolve()
     for given in paths:
         full = root / given
@@ -501,11 +501,12 @@ def collect(root: Path, paths: Iterable[str], config: Config) -> Collected:
             raise ToolError(f"path `{given}` is outside the repository root {root}")
         if full.is_dir():
             for item in _walk(full):
-                if item not in seen:
-                    seen.add(item)
+                text = str(item)
+                if text not in seen:
+                    seen.add(text)
                     (found.metadata if is_metadata(item) else found.others).append(item)
-        elif full not in seen:
-            seen.add(full)
+        elif str(full) not in seen:
+            seen.add(str(full))
             if _checked_anyway(relative_posix(full, root), config):
                 continue
             if full.suffix.lower() in (".md", ".markdown"):
