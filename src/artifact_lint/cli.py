@@ -170,7 +170,12 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
     """Run a command; tool errors and crashes become one line on stderr and exit 2."""
     from artifact_lint.errors import ToolError
 
-    gc.enable()  # off during start-up (see `prepare_process`); `check` turns it off again
+    if not gc.isenabled():
+        # Off during start-up (see `prepare_process`). What start-up made lives as long
+        # as the process, so it is frozen: the collector never goes through it (its first
+        # pass would take about 5 ms). `check` turns the collector off again.
+        gc.freeze()
+        gc.enable()
     try:
         return int(action() or 0)
     except ToolError as exc:
