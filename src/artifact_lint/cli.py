@@ -222,7 +222,7 @@ def prepare_process() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _skip_pydantic_plugin_loader()
     # Start-up (pydantic, typer parsing the command line, our modules) makes many objects
-    # and no garbage, so the cyclic collector would only go through them again and again
+    # and little garbage, so the cyclic collector would only go through them again and again
     # (1.6% of the instructions of a small check); `_guard` turns it on for the command.
     gc.disable()
 
