@@ -321,7 +321,7 @@ def load_source(path: Path, root: Path, limits: Limits,
     raw = _read_limited(path, limits, status)
     if isinstance(raw, LoadError):
         return None, raw
-    loaded = load_text(raw, path.suffix.lower(), limits)
+    loaded = load_text(raw, suffix_of(path.name).lower(), limits)
     if isinstance(loaded, LoadError):
         return None, loaded
     return loaded, None
