@@ -289,10 +289,7 @@ def _may_match(text: str) -> bool:
     if not text.isascii():
         return True
     lowered = text.lower()
-    for needle in _WORD_OR_VS_NEEDLES:
-        if needle in lowered:
-            return True
-    if _RATIO_GATE_RE.search(lowered) is not None:
+    if _holds_any(lowered, _WORD_OR_VS_NEEDLES) or _RATIO_GATE_RE.search(lowered) is not None:
         return True
     # Every delta starts with a sign ("\u2212" is not ASCII); `in` is cheaper than a search.
     return ("+" in lowered or "-" in lowered) and DELTA_RE.search(text) is not None
