@@ -466,7 +466,7 @@ def test_per_file_ignores_in_table_summary(with_error: Path) -> None:
 
 # --- policy ---------------------------------------------------------------------------
 
-EXTRA_STATE = "  release-ready-weights: {shipped: true, public_weights: true}\n"
+EXTRA_STATE = "  release-ready-archive: {shipped: true, public_weights: true}\n"
 
 
 def _policy_with_extra_state(path: Path) -> Path:
@@ -476,7 +476,7 @@ def _policy_with_extra_state(path: Path) -> Path:
 
 
 def test_policy_option_with_extra_state(clean: Path, tmp_path: Path) -> None:
-    edit(clean, MISTRAL, "state: release-ready-metadata", "state: release-ready-weights")
+    edit(clean, MISTRAL, "state: release-ready-metadata", "state: release-ready-archive")
     without = cli(clean, "check", "--format", "json")
     assert "AL101" in without.codes()
     policy = _policy_with_extra_state(tmp_path / "policy.yaml")
@@ -488,7 +488,7 @@ def test_policy_option_with_extra_state(clean: Path, tmp_path: Path) -> None:
 
 
 def test_policy_from_repository(clean: Path) -> None:
-    edit(clean, MISTRAL, "state: release-ready-metadata", "state: release-ready-weights")
+    edit(clean, MISTRAL, "state: release-ready-metadata", "state: release-ready-archive")
     (clean / "rules").mkdir()
     _policy_with_extra_state(clean / "rules" / "policy.yaml")
     run = cli(clean, "check", "--format", "json")

@@ -33,8 +33,9 @@ class Baseline(NamedTuple):
 
 def write_baseline(findings: list[Finding], path: Path) -> int:
     lines = ['{"version": 1, "tool": "artifact-lint", "entries": [']
-    rows = [json.dumps({"code": f.code, "path": f.path, "field": f.field, "key": content_key(f),
-                        "message": f.message}, ensure_ascii=False, sort_keys=False) for f in findings]
+    rows = [json.dumps({"code": f.code, "path": f.path, "artifact": f.artifact, "field": f.field,
+                        "key": content_key(f), "message": f.message}, ensure_ascii=False)
+            for f in findings]
     lines.extend(row + ("," if i < len(rows) - 1 else "") for i, row in enumerate(rows))
     lines.append("]}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

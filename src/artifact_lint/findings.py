@@ -149,11 +149,22 @@ def _canonical(value: Any) -> str:
         return repr(value)
 
 
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
 def content_key(finding: Finding) -> str:
     """A digest of what a finding is about (code, path, field, offending value),
-    never where it stands, so moving lines keeps baselines and fingerprints valid.
+    and, for a file that is not the artifact's own, which artifact; never where it
+    stands, so moving lines keeps baselines and fingerprints valid.
     A finding with neither field nor value is keyed by its message, numbers masked."""
     parts: list[str] = [finding.code, finding.path, finding.field or ""]
+    if finding.artifact and _stem(finding.path) != finding.artifact:
+        # A file that speaks for several artifacts (the registry document): which entry
+        # it is about, so that a new entry never makes another entry's findings look new.
+        parts.append("artifact:" + finding.artifact)
     if finding.field is None and finding.value is None:
         parts.append("message:" + re.sub(r"\d+", "#", finding.message))
     else:

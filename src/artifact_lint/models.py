@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 REQUIRED_MARK = "x-artifact-lint-required"
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+BUILT_IN = "built-in"  # the source of the policy shipped with the tool
 
 
 def required(description: str, **kwargs: Any) -> Any:
@@ -190,3 +191,27 @@ class Policy(BaseModel):
 
     states: dict[str, StatePolicy] = Field(min_length=1)
     labels: dict[str, LabelPolicy] = Field(min_length=1)
+    # Where the policy came from: a file's root-relative path, or BUILT_IN; and where each
+    # state and label came from ("state:<name>" -> source), once the document extends it.
+    _source: str = PrivateAttr(default=BUILT_IN)
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    @property
+    def built_in(self) -> bool:
+        return self._source == BUILT_IN
+
+    def origin(self, kind: str, name: str) -> str:
+        """Where state or label `name` (`kind` "state" or "label") came from."""
+        return self._origins.get(f"{kind}:{name}", self._source)
+
+    def from_source(self, source: str) -> Policy:
+        """This policy, recorded as read from `source`."""
+        self._source = source
+        return self
+
+    def extended(self, kind: str, name: str, source: str) -> None:
+        self._origins[f"{kind}:{name}"] = source

@@ -33,7 +33,7 @@ from artifact_lint.suppression import find_directives
 
 # The top-level fields the cross-file rules read (AL006, AL405, AL503, AL601);
 # everything else stays in the process that loaded the file.
-CROSS_FILE_FIELDS = ("id", "type", "state", "package", "surface")
+CROSS_FILE_FIELDS = ("id", "type", "state", "package", "surface", "weights")
 
 # Below this many files, forking costs about what it saves (2 cores, ~65-line files,
 # one and two processes taking turns: even between 100 and 200 files; at 400 files two

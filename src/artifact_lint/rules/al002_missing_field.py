@@ -7,7 +7,14 @@ Checks that every field the artifact format requires is present and not empty:
 `evaluation` and `readiness`, and the required fields of every evidence,
 competition and claim row. The finding points at the key of the mapping that
 lacks the field (line 1, column 1 for the top level), or at the value itself
-when the key is there but null or empty. Blocker rows are checked by AL302.
+when the key is there but null or empty.
+
+One defect gives one finding, so AL002 stays quiet where a more specific rule
+speaks: absent `blockers` on a state that is not shipped is AL301, absent
+`evidence` on a state that requires it is AL103 (and a state whose policy says
+`requires_evidence: false` may have none), blocker rows are AL302. In the
+registry document, the competitors an evidence table names as columns without
+a comparability label are one finding per entry, not one per row.
 
 ## Why it matters
 The release rule asks every public artifact to state what it is, where it
@@ -35,7 +42,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.findings import Problem
+from artifact_lint.loader import PathKey
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules._shared import state_policy
 
 CODE = "AL002"
 NAME = "missing-field"
@@ -43,14 +52,54 @@ SEVERITY = "error"
 SCOPE = "artifact"
 
 
-def _owned_by_al302(path: tuple) -> bool:  # type: ignore[type-arg]
-    return len(path) == 3 and path[0] == "blockers"
+def _owned_elsewhere(path: PathKey, artifact: ArtifactFile, repo: Repository) -> bool:
+    """Whether a more specific rule reports this absent field (or nothing should)."""
+    if len(path) == 3 and path[0] == "blockers":
+        return True  # AL302
+    if path in (("evidence",), ("blockers",)):
+        policy = state_policy(artifact, repo)
+        if policy is None:
+            return False  # an unknown state (AL101): the field is still due
+        if path == ("evidence",):
+            return True  # AL103 when the state requires evidence; nothing when it does not
+        return True  # AL301 when the state is not shipped; a shipped one may have none
+    return False
+
+
+def _unlabelled_rows(artifact: ArtifactFile, missing: list[PathKey]) -> list[int]:
+    """Document competition rows with no label: columns of an evidence table."""
+    if artifact.origin != "registry-doc":
+        return []
+    return [path[1] for path in missing  # type: ignore[misc]
+            if len(path) == 3 and path[0] == "competition" and path[2] == "label"]
 
 
 def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if artifact.validated is None:
         return
+    missing = [issue.path for issue in artifact.validated.of_kind("missing")]
+    unlabelled = _unlabelled_rows(artifact, missing)
     for issue in artifact.validated.of_kind("missing"):
-        if _owned_by_al302(issue.path):
+        path = issue.path
+        if _owned_elsewhere(path, artifact, repo):
             continue
-        yield artifact.problem(issue.path, issue.message, at=artifact.value_or_absent_position(issue.path))
+        if len(path) == 3 and path[0] == "competition" and path[1] in unlabelled:
+            if path[1] == unlabelled[0]:
+                yield _unlabelled_finding(artifact, unlabelled)
+            continue
+        yield artifact.problem(path, issue.message, at=artifact.value_or_absent_position(path))
+
+
+def _unlabelled_finding(artifact: ArtifactFile, rows: list[int]) -> Problem:
+    model = artifact.model
+    names: list[str] = []
+    for index in rows:
+        system = model.competition[index].system if model and model.competition else None
+        if system and system not in names:
+            names.append(system)
+    listed = ", ".join(f"`{name}`" for name in names) or f"{len(rows)} row(s)"
+    return artifact.problem(
+        ("competition", rows[0], "label"),
+        f"the competitors {listed} carry no comparability label; give each a row with a label"
+        " of the policy (`Direct` only where fixture, prompt/eval setup, metric and scorer are the same)",
+        at=artifact.value_or_absent_position(("competition", rows[0], "label")))

@@ -2,8 +2,10 @@
 
 ## What it does
 For a state the policy marks `shipped: true`, checks that the artifact names a
-`package` whose `decision.json` says `ship`. For any other state, checks that
-the artifact names no `package`.
+`package`. For any other state, checks that the artifact names no `package`.
+Whether the named package may exist (its `decision.json` says `ship`) is the
+package rules' finding (AL401, AL402, AL403), and a package that does not exist
+is AL406's, so one defect gives one finding.
 
 ## Why it matters
 The policy creates a specialist package only once its decision record says
@@ -60,14 +62,5 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             " add `package: specialists/<name>` whose decision.json says ship",
         )
         return
-    package = repo.package_for(reference)
-    if package is None:
-        return  # AL406 reports a package that does not exist
-    decision = package.decision.model if package.decision else None
-    if decision is None or decision.decision != "ship":
-        said = f"says `{decision.decision}`" if decision and decision.decision else "does not say ship"
-        yield artifact.problem(
-            ("package",),
-            f"state `{model.state}` is shipped but `{package.path}/decision.json` {said};"
-            " ship the package first or use a state that is not shipped",
-        )
+    # A named package that exists without a `ship` decision is reported by the package
+    # rules (AL401 no decision.json, AL402 not ship, AL403 unreadable), one defect once.

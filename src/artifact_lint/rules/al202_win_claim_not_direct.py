@@ -93,8 +93,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if model is None or not model.competition:
         return
     rows = model.competition
-    win_labels = win_claim_labels(repo.policy)
-    policy_labels = list(repo.policy.labels)
+    win_labels = win_claim_labels(repo.policy_for(artifact))
+    policy_labels = list(repo.policy_for(artifact).labels)
     reported: set[tuple[tuple[str | int, ...], int]] = set()
     for claim in artifact.derived("win_claims", find_win_claims):
         for index in claim.rows:

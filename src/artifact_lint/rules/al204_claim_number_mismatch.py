@@ -95,7 +95,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     if model is None or not model.competition:
         return
     rows = model.competition
-    win_labels = win_claim_labels(repo.policy)
+    win_labels = win_claim_labels(repo.policy_for(artifact))
     for claim in artifact.derived("win_claims", find_win_claims):
         if not claim.deltas:
             continue

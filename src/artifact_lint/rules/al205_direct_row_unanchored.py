@@ -61,9 +61,9 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if model is None or not model.competition:
         return
-    if evidence_reported_missing(model, repo.policy):
+    if evidence_reported_missing(model, repo.policy_for(artifact)):
         return  # AL002 / AL103 report the missing evidence
-    win_labels = win_claim_labels(repo.policy)
+    win_labels = win_claim_labels(repo.policy_for(artifact))
     gates = evidence_gates(model)
     for index, row in enumerate(model.competition):
         if row.is_self or row.label not in win_labels:

@@ -113,10 +113,10 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if model is None or not model.public_value:
         return
-    if evidence_reported_missing(model, repo.policy):
+    if evidence_reported_missing(model, repo.policy_for(artifact)):
         return  # AL002 / AL103 report the missing evidence
     text = model.public_value
-    backing = _Backing(iter_backing_numbers(model, win_claim_labels(repo.policy)))
+    backing = _Backing(iter_backing_numbers(model, win_claim_labels(repo.policy_for(artifact))))
     deltas: list[Delta] | None = None  # found only for a number no row backs: seldom
     for found in find_numbers(text):
         number = found.number

@@ -1,9 +1,11 @@
 """No artifact references the specialist package.
 
 ## What it does
-Reports a folder under `specialists/` that no artifact names in its `package`
-field. Every artifact under the configured paths counts, even when only some
-files are checked, so a partial run cannot mistake a package for an orphan.
+Reports a folder under `specialists/` that no artifact names: in its `package`
+field, in its committed `surface` or in its `weights.location` (a path under
+`specialists/<name>/`). Every artifact under the configured paths counts, and
+every entry of the registry document, even when only some files are checked, so
+a partial run cannot mistake a package for an orphan.
 
 ## Why it matters
 A package nobody points at has no public artifact: no evidence, no blockers, no
@@ -27,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.findings import Position, Problem
-from artifact_lint.repository import Repository
+from artifact_lint.repository import ArtifactFile, Repository
 
 CODE = "AL405"
 NAME = "orphan-package"
@@ -35,13 +37,29 @@ SEVERITY = "warning"
 SCOPE = "repository"
 
 
+def _named_packages(artifact: ArtifactFile, repo: Repository) -> Iterator[str]:
+    """The package folders an artifact names: `package`, surface paths, weights location."""
+    model = artifact.model
+    if model is None:
+        return
+    references = [model.package or "", *(model.surface or [])]
+    if model.weights is not None and model.weights.location:
+        references.append(model.weights.location)
+    prefix = repo.config.specialists.strip("/") + "/"
+    for reference in references:
+        text = reference.strip().removeprefix("./")
+        if not text.startswith(prefix):
+            continue
+        name = text[len(prefix):].split("/", 1)[0]
+        package = repo.package_for(prefix + name)
+        if package is not None:
+            yield package.path
+
+
 def check(repo: Repository) -> Iterator[Problem]:
     referenced = set()
-    for artifact in repo.artifacts:
-        if artifact.model is not None and artifact.model.package:
-            package = repo.package_for(artifact.model.package)
-            if package is not None:
-                referenced.add(package.path)
+    for artifact in [*repo.artifacts, *repo.documented]:
+        referenced.update(_named_packages(artifact, repo))
     for package in repo.packages:
         if package.path not in referenced:
             yield Problem(

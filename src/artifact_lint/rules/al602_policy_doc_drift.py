@@ -4,9 +4,11 @@
 Compares the names in the document's "Artifact States" table (`State |
 Meaning`) and its labels table (`Label | Meaning`) with the states and labels
 of the policy in force (`rules/policy.yaml`, else the built-in default). A name
-the document has but the policy lacks is reported at its row; a name the policy
-has but the document lacks, at the table. Meanings are prose and are not
-compared.
+the document has but the policy lacks is reported at its row; a name the
+repository's own policy file has but the document lacks, at the table (the
+built-in default follows the newest upstream policy, which an older document
+may predate, so it asks for no row). Meanings are prose and are not compared.
+The document's states and labels still extend the policy in force either way.
 
 ## Why it matters
 The document is where people learn the policy. A state it lists that the policy
@@ -41,7 +43,8 @@ SEVERITY = "warning"
 SCOPE = "repository"
 
 
-def _compare(path: str, kind: str, rows: list, known: Iterable[str]) -> Iterator[Problem]:  # type: ignore[type-arg]
+def _compare(path: str, kind: str, rows: list, known: Iterable[str],  # type: ignore[type-arg]
+             ask_rows: bool) -> Iterator[Problem]:
     if not rows:
         return
     known = list(known)
@@ -51,6 +54,8 @@ def _compare(path: str, kind: str, rows: list, known: Iterable[str]) -> Iterator
             yield Problem(path=path, position=Position(row.line, 1), value=row.name,
                           message=f"the document's {kind} `{row.name}` is not in the policy;"
                                   f" add it to `rules/policy.yaml` or remove the row")
+    if not ask_rows:
+        return
     first = Position(min(row.line for row in rows), 1)
     for name in known:
         if name not in documented:
@@ -63,5 +68,6 @@ def check(repo: Repository) -> Iterator[Problem]:
     registry = repo.registry
     if registry is None or registry.document is None:
         return
-    yield from _compare(registry.path, "state", registry.document.states, repo.policy.states)
-    yield from _compare(registry.path, "label", registry.document.labels, repo.policy.labels)
+    own_file = not repo.policy.built_in
+    yield from _compare(registry.path, "state", registry.document.states, repo.policy.states, own_file)
+    yield from _compare(registry.path, "label", registry.document.labels, repo.policy.labels, own_file)
