@@ -16,9 +16,8 @@ from markdown_it import MarkdownIt
 from artifact_lint.findings import Position
 from artifact_lint.loader import Document
 from artifact_lint.models import Artifact
-from artifact_lint.registry_doc import (
-    _ROW, DocArtifact, RegistryDocument, _cell_text, _parser, _reduce, read_registry,
-)
+from artifact_lint.registry_doc import DocArtifact, RegistryDocument, read_registry
+from artifact_lint.registry_markdown import ROW, cell_text, parser, reduce_inline
 
 from conftest import shared_dir
 
@@ -1001,7 +1000,7 @@ def _table_view(tokens: list[Any], compact: bool) -> list[Any]:
             rows = None
         elif rows is None:
             out.append((kind, token.map, token.level, token.content))
-        elif compact and kind == _ROW:
+        elif compact and kind == ROW:
             rows.append((token.map[0], token.info == "head", token.meta["cells"]))
         elif kind == "thead_open":
             head = True
@@ -1031,7 +1030,7 @@ _TABLE_LINES = [
 def test_table_rows_equal_markdown_its_table_rule(lines: list[str]) -> None:
     text = "\n".join(lines)
     stock = MarkdownIt("commonmark").enable("table").parse(text)
-    ours = _parser().parse(text)
+    ours = parser().parse(text)
     assert _table_view(ours, compact=True) == _table_view(stock, compact=False)
 
 
@@ -1048,14 +1047,14 @@ _CELL_PARTS = [
 def test_cell_text_equals_the_full_inline_parse(parts: list[str]) -> None:
     content = "".join(parts)
     [stock] = MarkdownIt("commonmark").enable("table").parseInline(content)
-    assert _cell_text(content, _parser(), {}) == _reduce(stock.children or [])
+    assert cell_text(content, parser(), {}) == reduce_inline(stock.children or [])
 
 
 def test_table_autocompletion_limit_equals_markdown_its() -> None:
     # 299 missing cells a row: the limit of 65,536 autocompleted cells ends the table early
     text = "|" + "h|" * 300 + "\n|" + "-|" * 300 + "\n" + "|a|\n" * 240 + "\nafter\n"
     stock = MarkdownIt("commonmark").enable("table").parse(text)
-    ours = _parser().parse(text)
+    ours = parser().parse(text)
     view = _table_view(ours, compact=True)
     assert view == _table_view(stock, compact=False)
     assert 200 < len(view[0][2]) < 241

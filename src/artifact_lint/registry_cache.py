@@ -29,8 +29,8 @@ from artifact_lint.registry_types import DocArtifact, ListRow, PolicyRow, Regist
 FORMAT = 2  # 2: positions packed (`SourceMap.pack`)
 # The code whose behaviour the entries record: a change to any of these files
 # (an edit, or a new markdown-it-py) names different entries.
-READER_MODULES = ("artifact_lint.registry_doc", "artifact_lint.registry_types", "artifact_lint.loader",
-                  "artifact_lint.registry_cache", "markdown_it")
+READER_MODULES = ("artifact_lint.registry_doc", "artifact_lint.registry_markdown", "artifact_lint.registry_entry",
+                  "artifact_lint.registry_types", "artifact_lint.loader", "artifact_lint.registry_cache", "markdown_it")
 KEEP = 32  # entries kept; older ones are removed when a new one is written
 
 
