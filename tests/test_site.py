@@ -381,6 +381,31 @@ def test_an_artifact_in_error_gets_no_page_and_exit_1(tmp_path: Path, monkeypatc
     assert "docs/factory/public-artifacts.md" in stderr and "block no page" in stderr
 
 
+def test_a_baselined_artifact_gets_its_page_with_its_known_issues(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    path = root / GEMMA
+    path.write_text(path.read_text().replace("state: candidate-current-best", "state: reportonly"))
+    assert run(root, "check", "--write-baseline", "baseline.json", monkeypatch=monkeypatch)[0] == 0
+
+    code, stdout, _ = run(root, "site", "--out", "site", "--baseline", "baseline.json", monkeypatch=monkeypatch)
+
+    assert code == 0, stdout
+    page = (root / "site" / "artifacts" / "gemma-2b-invoice-fields" / "index.html").read_text()
+    assert 'id="known-issues"' in page and "AL101" in page and "reportonly" in page
+    clean_page = (root / "site" / "artifacts" / "terminal-replay" / "index.html").read_text()
+    assert 'id="known-issues"' not in clean_page
+    code, stdout, _ = run(root, "export", "--baseline", "baseline.json", monkeypatch=monkeypatch)
+    exported = {a["id"]: a for a in json.loads(stdout)["artifacts"]}
+    assert code == 0 and exported["gemma-2b-invoice-fields"]["publishable"]
+    assert [i["code"] for i in exported["gemma-2b-invoice-fields"]["known_issues"]] == ["AL101"]
+    # without the baseline the same error withholds the page
+    assert run(root, "export", monkeypatch=monkeypatch)[0] == 1
+    # a new error beyond the baseline still withholds it
+    path.write_text(path.read_text().replace("label: Direct", "label: direct", 1))
+    assert run(root, "export", "--baseline", "baseline.json", monkeypatch=monkeypatch)[0] == 1
+
+
 def test_unparseable_artifact_is_withheld(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = build_fixture_repo(tmp_path)
     (root / "artifacts" / "broken.yaml").write_text("id: broken\nstate: [unclosed\n")

@@ -275,10 +275,16 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
+SITE_BASELINE_OPTION = typer.Option(
+    None, "--baseline", help="Findings recorded in this baseline file are known issues shown on the page,"
+                             " not reasons to withhold it.")
+
+
 @app.command()
 def site(
     out: Path = typer.Option(..., "--out", help="Folder to write the site to (index.html, artifacts/<id>/index.html)."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that withholds a page (default: error)."),
+    baseline: Optional[Path] = SITE_BASELINE_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     policy: Optional[Path] = POLICY_OPTION,
     root: Optional[Path] = ROOT_OPTION,
@@ -288,7 +294,7 @@ def site(
     from artifact_lint.site import SiteOptions, run_site
 
     options = SiteOptions(out=out, fail_on=fail_on.value if fail_on else None, config=config, policy=policy,
-                          root=root)
+                          root=root, baseline=baseline)
     raise typer.Exit(_guard(lambda: run_site(options), debug))
 
 
@@ -298,6 +304,7 @@ def export(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the index to FILE."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that makes an artifact unpublishable"
                                                         " (default: error)."),
+    baseline: Optional[Path] = SITE_BASELINE_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
     policy: Optional[Path] = POLICY_OPTION,
     root: Optional[Path] = ROOT_OPTION,
@@ -307,5 +314,5 @@ def export(
     from artifact_lint.site import SiteOptions, run_export
 
     options = SiteOptions(output=output, fail_on=fail_on.value if fail_on else None, config=config,
-                          policy=policy, root=root)
+                          policy=policy, root=root, baseline=baseline)
     raise typer.Exit(_guard(lambda: run_export(options), debug))

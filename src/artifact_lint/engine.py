@@ -32,6 +32,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     suppressed: list[Finding] = field(default_factory=list)
+    baselined: list[Finding] = field(default_factory=list)  # the part of `suppressed` the baseline accepted
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -157,6 +158,7 @@ def lint(repo: Repository, rules: Iterable[Rule], baseline: Baseline | None = No
 
         result.findings, matched, stale = apply_baseline(result.findings, baseline)
         result.suppressed.extend(matched)
+        result.baselined = sorted(matched, key=lambda f: f.sort_key)
     for rule in selected:
         if rule.scope == "suppression":
             for problem in rule.check(unused, stale, baseline.path if baseline else None):

@@ -56,6 +56,7 @@ class SiteOptions:
     config: Path | None = None
     policy: Path | None = None
     root: Path | None = None
+    baseline: Path | None = None  # findings recorded there are known issues, not page blockers
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Entry:
     findings: list[Finding] = field(default_factory=list)
     blocking: list[Finding] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # site-level reasons (no valid id, duplicate id)
+    known: list[Finding] = field(default_factory=list)  # findings the baseline accepts, shown on the page
     index: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -111,8 +113,13 @@ def _load(options: SiteOptions) -> tuple[Session, Repository, Result]:
     session = open_session(resolve_root(check_options, cwd), config_file=options.config, policy_file=options.policy)
     apply_command_line(session, check_options)
     check_targets(check_options, session, cwd)  # exit 2 when a configured path does not exist
+    baseline = None
+    if options.baseline is not None:
+        from artifact_lint.baseline import read_baseline
+
+        baseline = read_baseline(options.baseline, str(options.baseline))
     repo = build_repository(session.root, session.config, session.policy)
-    return session, repo, lint(repo, session.rules)
+    return session, repo, lint(repo, session.rules, baseline)
 
 
 def _package_owners(repo: Repository) -> dict[str, list[str]]:
@@ -148,12 +155,14 @@ def attribute(repo: Repository, findings: list[Finding]) -> tuple[dict[str, list
 
 def _entries(repo: Repository, result: Result, threshold: Severity) -> tuple[list[Entry], list[Finding]]:
     by_artifact, rest = attribute(repo, result.findings)
+    known_by_artifact, _ = attribute(repo, result.baselined)
     entries = []
     for artifact in repo.artifacts:
         if artifact.origin != "file":
             continue
         found = by_artifact.get(artifact.path, [])
-        entry = Entry(artifact, found, [f for f in found if f.severity.rank >= threshold.rank])
+        entry = Entry(artifact, found, [f for f in found if f.severity.rank >= threshold.rank],
+                      known=known_by_artifact.get(artifact.path, []))
         if artifact.model is None or not entry.id or not _SLUG.fullmatch(entry.id):
             entry.reasons.append("the file yields no valid `id`, so the page has no address")
         entries.append(entry)
@@ -314,6 +323,7 @@ def _index_entry(entry: Entry, policy: Policy) -> dict[str, Any]:
         "page": PAGE.format(id=entry.id) if entry.publishable else None,
         "findings": {severity.value: counts.get(severity, 0) for severity in _SEVERITIES},
         "blocking": blocking,
+        "known_issues": [_finding_dict(f) for f in entry.known],
         "data": model.model_dump(mode="json", by_alias=True, exclude_unset=True) if model else None,
         "display": _display(entry.artifact, model, policy) if model else None,
     }
@@ -340,6 +350,7 @@ def build(options: SiteOptions) -> Built:
             "policy": _policy_source(session, options.policy),
             "config": session.config.source,
             "fail_on": session.config.fail_on.value,
+            "baseline": str(options.baseline) if options.baseline is not None else None,
             "files": [entry.artifact.path for entry in entries],
         },
         "policy": session.policy.model_dump(mode="json"),
