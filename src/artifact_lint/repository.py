@@ -14,7 +14,7 @@ from artifact_lint.config import Config
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Fix, Position, Problem, Severity
 from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
-from artifact_lint.models import Artifact, Decision, LabelPolicy, Policy, StatePolicy
+from artifact_lint.models import Artifact, Decision, Policy
 from artifact_lint.validation import Validated, validate
 
 if TYPE_CHECKING:
@@ -190,8 +190,9 @@ class Repository:
     registry: RegistryFile | None = None
     # Entries of the registry document, linted as artifacts when the document is a target.
     documented: list[ArtifactFile] = field(default_factory=list)
-    # The policy extended by the document's own states and labels tables.
-    document_policy: Policy | None = None
+    # The policy file (or built-in default) before the registry document's own states
+    # and labels tables extended it into `policy`, the policy in force.
+    base_policy: Policy | None = None
 
     @property
     def target_artifacts(self) -> list[ArtifactFile]:
@@ -212,10 +213,9 @@ class Repository:
         return found
 
     def policy_for(self, artifact: ArtifactFile) -> Policy:
-        """The policy in force for an artifact: a registry-doc entry also honours the
-        document's own states and labels tables."""
-        if artifact.origin == "registry-doc" and self.document_policy is not None:
-            return self.document_policy
+        """The policy in force for an artifact: the policy file (or built-in default)
+        extended by the registry document's tables, whether the artifact comes from a
+        file or from the document."""
         return self.policy
 
     @cached_property
@@ -537,17 +537,15 @@ def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = N
     return RegistryFile(relative, read_registry_cached(text, cache))
 
 
-def extend_policy(policy: Policy, document: RegistryDocument) -> Policy:
-    """The policy plus the document's own states and labels. A state the policy does
-    not describe is shipped only if its name begins with `release-ready`; a label it
-    does not describe allows no win claims."""
-    states = dict(policy.states)
-    for row in document.states:
-        states.setdefault(row.name, StatePolicy(meaning=row.meaning, shipped=row.name.startswith("release-ready")))
-    labels = dict(policy.labels)
-    for row in document.labels:
-        labels.setdefault(row.name, LabelPolicy(meaning=row.meaning, win_claims=False))
-    return Policy(states=states, labels=labels)
+def extend_policy(policy: Policy, registry: RegistryFile) -> Policy:
+    """The policy extended by the registry document's own states and labels tables."""
+    from artifact_lint.policy import extend_policy as extend
+
+    document = registry.document
+    if document is None:
+        return policy
+    return extend(policy, [(row.name, row.meaning) for row in document.states],
+                  [(row.name, row.meaning) for row in document.labels], registry.path)
 
 
 def _infer_package(document: Document) -> None:
@@ -616,16 +614,17 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
         repo.targets = {stdin[0]}
     to_load = [p for p in dict.fromkeys([*targets.metadata, *context.metadata])
                if stdin is None or relative_posix(p, root) != stdin[0]]
-    pending = load_many(repo, to_load, limits)
-    repo.other_files = [relative_posix(p, root) for p in targets.others]
+    # The document's states and labels extend the policy every rule sees, so it is read
+    # before the artifact files are handed to workers.
     document = targets.documents[0] if targets.documents else root / config.registry_doc
     if document.is_file():
         repo.registry = load_registry(document, root, limits, registry_cache)
+        repo.base_policy, repo.policy = policy, extend_policy(policy, repo.registry)
         if targets.documents:
             repo.targets.add(repo.registry.path)
             repo.documented = documented_artifacts(repo.registry)
-            if repo.registry.document is not None:
-                repo.document_policy = extend_policy(policy, repo.registry.document)
+    pending = load_many(repo, to_load, limits)
+    repo.other_files = [relative_posix(p, root) for p in targets.others]
     repo.artifacts = pending()
     if stdin is not None:
         repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))

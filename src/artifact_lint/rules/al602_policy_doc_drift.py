@@ -68,6 +68,7 @@ def check(repo: Repository) -> Iterator[Problem]:
     registry = repo.registry
     if registry is None or registry.document is None:
         return
-    own_file = not repo.policy.built_in
-    yield from _compare(registry.path, "state", registry.document.states, repo.policy.states, own_file)
-    yield from _compare(registry.path, "label", registry.document.labels, repo.policy.labels, own_file)
+    policy = repo.base_policy or repo.policy  # before the document's own tables extended it
+    own_file = not policy.built_in
+    yield from _compare(registry.path, "state", registry.document.states, policy.states, own_file)
+    yield from _compare(registry.path, "label", registry.document.labels, policy.labels, own_file)
