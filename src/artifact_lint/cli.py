@@ -158,6 +158,31 @@ def import_(
     raise typer.Exit(_guard(lambda: run_import(document, out, root, force), debug))
 
 
+class PolicyFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+@app.command()
+def policy(
+    output_format: PolicyFormat = typer.Option(PolicyFormat.yaml, "--format", "-f", help="Output format."),
+    config: Optional[Path] = CONFIG_OPTION,
+    policy_file: Optional[Path] = POLICY_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Print the policy in force (policy file or built-in default, extended by the registry
+    document's tables), each state and label with where it came from."""
+    from artifact_lint.policy_report import run_policy
+    from artifact_lint.runner import CheckOptions, resolve_root
+
+    def action() -> int:
+        where = resolve_root(CheckOptions(config=config, root=root), Path.cwd())
+        return run_policy(where, config, policy_file, output_format.value)
+
+    raise typer.Exit(_guard(action, debug))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of an artifact file (for editors)."""
