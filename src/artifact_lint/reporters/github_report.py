@@ -1,16 +1,23 @@
-"""`--format github`: workflow commands that GitHub turns into annotations."""
+"""`--format github`: workflow commands that GitHub turns into annotations.
+
+GitHub reads one command a line and decodes `%25`, `%0D`, `%0A` (and, in properties,
+`%3A`, `%2C`) back, so line breaks in a file name or message are written that way and
+never start a command of their own. Other control characters (an escape sequence the
+log viewer would act on) are written as visible escapes first.
+"""
 
 from __future__ import annotations
 
 from typing import IO, Any
 
 from artifact_lint.engine import Result
+from artifact_lint.reporters._safe import visible
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text, line_breaks=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from artifact_lint import __version__
 from artifact_lint.engine import Result
 from artifact_lint.findings import Severity
+from artifact_lint.reporters._safe import json_text
 
 
 def as_dict(result: Result) -> dict[str, Any]:
@@ -30,5 +30,4 @@ def write(result: Result, rules: list[Any], stream: IO[str], *, show_suppressed:
     report = as_dict(result)
     if show_suppressed:
         report["suppressed_findings"] = [finding.to_dict() for finding in result.suppressed]
-    json.dump(report, stream, indent=2, ensure_ascii=False, allow_nan=False)
-    stream.write("\n")
+    stream.write(json_text(report, indent=2, allow_nan=False) + "\n")

@@ -8,7 +8,10 @@ has one passing test case, so consumers still see that the check ran.
 
 The XML is built with `xml.etree`, which escapes markup; characters XML 1.0
 cannot hold at all (control characters, lone surrogates) are written as
-visible `\\uXXXX` text first.
+visible `\\uXXXX` text first, and so are those it allows but a terminal showing
+the file would act on or that reorder text (DEL and C1 controls, line and
+paragraph separators, bidirectional controls; see `_safe`) and, inside a value,
+tabs and line breaks: the only line breaks are those between the body's lines.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from artifact_lint.engine import Result
 from artifact_lint.findings import Finding
 
 SUITE = "artifact-lint"
-# Everything outside XML 1.0's Char production.
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Everything outside XML 1.0's Char production, and the characters `_safe.visible` escapes
+# that XML allows.
+_NOT_XML = re.compile("[^\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                      "|[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: object) -> str:
-    """`text` with characters XML 1.0 forbids replaced by `\\uXXXX`."""
+    """`text` on one line, with characters XML 1.0 forbids (or a terminal would act on) as `\\uXXXX`."""
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
 
 
@@ -44,7 +49,7 @@ def _body(f: Finding) -> str:
     lines.append(f.message)
     if f.fix is not None:
         lines.append(f"fix ({'safe' if f.fix.safe else 'unsafe'}): {f.fix.description}")
-    return "\n".join(lines)
+    return "\n".join(map(clean, lines))
 
 
 def _case(suite: ET.Element, f: Finding) -> ET.Element:
@@ -71,10 +76,10 @@ def build(result: Result) -> ET.Element:
     for f in result.findings:
         case = _case(suite, f)
         failure = ET.SubElement(case, "failure", {
-            "type": f.code,
+            "type": clean(f.code),
             "message": clean(f"{_location(f)}: {f.message}"),
         })
-        failure.text = clean(_body(f))
+        failure.text = _body(f)
     for f in result.suppressed:
         case = _case(suite, f)
         ET.SubElement(case, "skipped", {

@@ -13,6 +13,7 @@ from typing import IO, Any
 from artifact_lint import __version__
 from artifact_lint.engine import Result
 from artifact_lint.findings import Finding, Severity
+from artifact_lint.reporters._safe import visible
 
 ROW_BUDGET = 200 * 1024
 ICON = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
@@ -23,10 +24,11 @@ _PUNCTUATION = set("\\`*_[]~|#!")
 def cell(text: object) -> str:
     """Text shown as-is inside one GFM table cell.
 
-    Pipes, newlines and HTML cannot break the row or the page, and Markdown
-    punctuation (code spans, emphasis, links) is escaped so it renders literally.
+    Pipes, newlines and HTML cannot break the row or the page, Markdown punctuation
+    (code spans, emphasis, links) is escaped so it renders literally, and control
+    characters are shown as escapes (`\\x1b`), never passed on.
     """
-    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    value = visible(str(text), line_breaks=True).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for ch in value:
         if ch in _ENTITY:
@@ -35,16 +37,14 @@ def cell(text: object) -> str:
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("<br>")
-        elif ch < " " or ch == "\x7f":
-            out.append(" ")
         else:
             out.append(ch)
     return "".join(out)
 
 
 def _code(text: str) -> str:
-    """A code span's content inside a table cell: only pipes and line breaks need care."""
-    return " ".join(text.replace("|", "\\|").splitlines()) or " "
+    """A code span's content inside a table cell: only pipes, line breaks and control characters need care."""
+    return " ".join(visible(text, line_breaks=True).replace("|", "\\|").splitlines()) or " "
 
 
 def inline(text: str) -> str:

@@ -26,7 +26,6 @@ than losing them.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +33,7 @@ from typing import IO, Any
 from artifact_lint import __version__
 from artifact_lint.engine import Result
 from artifact_lint.findings import Finding, content_key
+from artifact_lint.reporters._safe import json_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -216,5 +216,4 @@ def as_sarif(result: Result, rules: list[Any]) -> dict[str, Any]:
 
 
 def write(result: Result, rules: list[Any], stream: IO[str], **_: Any) -> None:
-    json.dump(as_sarif(result, rules), stream, indent=2, ensure_ascii=False, allow_nan=False)
-    stream.write("\n")
+    stream.write(json_text(as_sarif(result, rules), indent=2, allow_nan=False) + "\n")

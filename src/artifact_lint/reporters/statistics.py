@@ -7,6 +7,7 @@ from collections import Counter
 from typing import IO
 
 from artifact_lint.engine import Result
+from artifact_lint.reporters._safe import encodable, visible
 
 
 def counts(result: Result) -> list[dict[str, object]]:
@@ -18,10 +19,10 @@ def counts(result: Result) -> list[dict[str, object]]:
 
 def write_statistics(result: Result, stream: IO[str], fmt: str) -> None:
     rows = counts(result)
+    stream = encodable(stream)
     if fmt == "json":
-        json.dump(rows, stream, indent=2)
-        stream.write("\n")
+        stream.write(json.dumps(rows, indent=2) + "\n")  # ASCII: `json` escapes everything else
         return
     for row in rows:
         fixable = f"  ({row['fixable']} fixable)" if row["fixable"] else ""
-        stream.write(f"{row['count']:>6}  {row['code']}  {row['name']}{fixable}\n")
+        stream.write(f"{row['count']:>6}  {visible(str(row['code']))}  {visible(str(row['name']))}{fixable}\n")

@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import IO, Any
 
 from artifact_lint.engine import Result
+from artifact_lint.reporters._safe import visible
 from artifact_lint.reporters.summary import summary_line
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -31,7 +32,7 @@ def write(result: Result, rules: list[Any], stream: IO[str], *, color: str = "au
 
     out = console(stream, color)
     for path, findings in groupby(result.findings, key=lambda f: f.path):
-        table = Table(title=escape(path), title_justify="left", title_style="bold",
+        table = Table(title=escape(visible(path)), title_justify="left", title_style="bold",
                       show_lines=False, expand=False)
         table.add_column("severity", no_wrap=True)
         table.add_column("code", no_wrap=True)
@@ -40,15 +41,16 @@ def write(result: Result, rules: list[Any], stream: IO[str], *, color: str = "au
         table.add_column("message", overflow="fold", ratio=1)
         for f in findings:
             sev = f.severity.value
-            table.add_row(f"[{STYLE[sev]}]{sev}[/]", f"{f.code}", f"{f.line}:{f.column}",
-                          escape(f.field or ""), escape(f.message))
+            table.add_row(f"[{STYLE[sev]}]{sev}[/]", escape(visible(f.code)), f"{f.line}:{f.column}",
+                          escape(visible(f.field or "")), escape(visible(f.message)))
         out.print(table)
     if show_suppressed and result.suppressed:
         table = Table(title="suppressed", title_justify="left", title_style="bold dim", style="dim")
         for column in ("location", "code", "message"):
             table.add_column(column, overflow="fold")
         for f in result.suppressed:
-            table.add_row(escape(f"{f.path}:{f.line}:{f.column}"), f.code, escape(f.message))
+            table.add_row(escape(visible(f"{f.path}:{f.line}:{f.column}")), escape(visible(f.code)),
+                          escape(visible(f.message)))
         out.print(table)
     if not quiet:
         text = summary_line(result)
