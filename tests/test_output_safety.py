@@ -26,9 +26,10 @@ import yaml
 from artifact_lint.engine import Result
 from artifact_lint.findings import Finding, Severity
 from artifact_lint.reporters import FORMATS, render
+from artifact_lint.reporters.sarif_report import artifact_uri
 from artifact_lint.reporters.statistics import write_statistics
 from artifact_lint.rule import load_rules
-from conftest import build_fixture_repo
+from conftest import build_fixture_repo, shared_dir
 
 RULES = load_rules()
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
@@ -38,6 +39,9 @@ JSON_FORMATS = ("json", "sarif")
 # controls, line and paragraph separators, bidirectional controls, lone surrogates.
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\u2028x\x9b[31m\u202egnp.exe\x00\t\r\n"
+# RFC 3986 relative-ref with a relative path (path-noscheme): no `:` in the first segment.
+_PCHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})"
+RELATIVE_URI = re.compile(rf"{_PCHAR}+(?:/(?:{_PCHAR}|:)*)*\Z")
 
 
 def finding(**changes: object) -> Finding:
@@ -145,6 +149,43 @@ def test_statistics_with_unencodable_names(encoding: str) -> None:
     assert "caf" in raw.getvalue().decode(encoding)
 
 
+# --------------------------------------------------------------------------- file names
+
+
+def test_github_file_names_cannot_break_the_command() -> None:
+    name = "artifacts/a b#c%41,d:e\n::error file=x::pwned\r.yaml"
+    text = rendered("github", Result(findings=[finding(path=name), finding(path=name, line=4)], files=1))
+    lines = text.splitlines()
+    assert len(lines) == 2 and all(line.startswith("::error file=artifacts/") for line in lines)
+    assert lines[0].startswith("::error file=artifacts/a b#c%2541%2Cd%3Ae%0A%3A%3Aerror file=x%3A%3Apwned%0D.yaml,"
+                               "line=3,col=8,title=artifact-lint AL101::")
+
+
+def test_sarif_uri_is_a_percent_encoded_relative_reference() -> None:
+    assert artifact_uri("a b#c%41.yaml") == "a%20b%23c%2541.yaml"
+    assert artifact_uri("artifacts/gemma.yaml") == "artifacts/gemma.yaml"
+    assert artifact_uri("a:b/c.yaml") == "a%3Ab/c.yaml"  # never read as a scheme
+    assert artifact_uri("caf\u00e9/\udcff.yaml") == "caf%C3%A9/%FF.yaml"  # a non-UTF-8 name gets its bytes back
+    for name in ("a b#c%41.yaml", "x?y[1]\n\x1b.yaml", "caf\u00e9/\udcff\ud800.yaml", "a:b/c:d.yaml"):
+        assert RELATIVE_URI.match(artifact_uri(name)), name
+
+
+def _sarif_validator():  # type: ignore[no-untyped-def]
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((shared_dir() / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def test_sarif_with_hostile_names_validates() -> None:
+    result = Result(findings=[finding(path="a b#c%41.yaml"), *hostile_result().findings, *_surrogate_result().findings],
+                    files=3)
+    log = json.loads(rendered("sarif", result))
+    errors = list(_sarif_validator().iter_errors(log))
+    assert not errors, errors[0].message
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
+    assert uris[0] == "a%20b%23c%2541.yaml" and all(RELATIVE_URI.match(uri) for uri in uris)
+
+
 # --------------------------------------------------------------------------- end to end
 
 
@@ -206,3 +247,23 @@ def test_cli_lone_surrogate_in_a_json_artifact(tmp_path: Path, encoding: str) ->
             json.loads(out)
         if fmt == "junit":
             ET.fromstring(proc.stdout)
+
+
+def test_cli_file_name_with_newline_and_separators(tmp_path: Path) -> None:
+    root = build_fixture_repo(tmp_path)
+    name = "a b#c%41,d:e\n::error file=x::pwned.yaml"
+    (root / "artifacts" / name).write_text("id: x\n", encoding="utf-8")
+    github, sarif = _runs(root, [("check", "-f", "github"), ("check", "-f", "sarif")])
+    _assert_clean_exit(github, "github")
+    lines = github.stdout.decode("utf-8").splitlines()
+    assert lines and all(re.match(r"::(error|warning|notice) file=", line) for line in lines)
+    assert not [line for line in lines if line.startswith("::error file=x")]
+    ours = [line for line in lines if "a b#c" in line]
+    escaped = "::error file=artifacts/a b#c%2541%2Cd%3Ae%0A%3A%3Aerror file=x%3A%3Apwned.yaml,"
+    assert ours and all(line.startswith(escaped) for line in ours)
+    _assert_clean_exit(sarif, "sarif")
+    log = json.loads(sarif.stdout)
+    assert not list(_sarif_validator().iter_errors(log))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert "artifacts/a%20b%23c%2541%2Cd%3Ae%0A%3A%3Aerror%20file%3Dx%3A%3Apwned.yaml" in uris
+    assert all(RELATIVE_URI.match(uri) for uri in uris)

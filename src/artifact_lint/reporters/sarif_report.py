@@ -3,7 +3,9 @@
 The log holds one run. `tool.driver.rules` describes every rule (not only the
 ones that fired), so `ruleIndex` is stable and code scanning can show a rule's
 help for any alert. Each result points at a repository-relative POSIX path
-under the `%SRCROOT%` base id.
+under the `%SRCROOT%` base id, percent-encoded as a relative URI reference
+(`a b#c.yaml` is `a%20b%23c.yaml`: a raw `#` or `%` would be read as a fragment or
+an escape, and a `:` in the first segment as a scheme).
 
 Fingerprints
 ------------
@@ -29,6 +31,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from artifact_lint import __version__
 from artifact_lint.engine import Result
@@ -132,6 +135,20 @@ def _placeholder_descriptor(finding: Finding) -> dict[str, Any]:
     }
 
 
+def artifact_uri(path: str) -> str:
+    """A repository-relative path as a relative URI reference: `a b#c%41.yaml` -> `a%20b%23c%2541.yaml`.
+
+    Every byte of the UTF-8 path but letters, digits, `-._~` and `/` is percent-encoded;
+    a name that is not UTF-8 on disk (held as lone surrogates) gets its own bytes back.
+    """
+    posix = Path(path).as_posix()
+    try:
+        raw = posix.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = posix.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
+
+
 def _region(finding: Finding) -> dict[str, int]:
     region = {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)}
     end_line, end_column = finding.end_line, finding.end_column
@@ -153,7 +170,7 @@ def _result(finding: Finding, index: int, fingerprint: str, *, suppressed: bool)
         "message": {"text": finding.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": Path(finding.path).as_posix(), "uriBaseId": SRCROOT},
+                "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
                 "region": _region(finding),
             },
         }],
