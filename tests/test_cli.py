@@ -233,8 +233,8 @@ def test_invalid_policy_value_names_file_and_line(clean: Path) -> None:
     assert re.search(r"rules/policy\.yaml:3\b", run.stderr), run.stderr
 
 
-def test_explicit_malformed_policy_exits_2(clean: Path, tmp_path: Path) -> None:
-    bad = tmp_path / "strict.yaml"
+def test_explicit_malformed_policy_exits_2(clean: Path) -> None:
+    bad = clean / "strict.yaml"
     bad.write_text("states:\n  a: {shipped: true}\n  a: {shipped: false}\nlabels: {Direct: {}}\n")
     run = cli(clean, "check", "--policy", str(bad))
     assert run.code == 2
@@ -475,11 +475,11 @@ def _policy_with_extra_state(path: Path) -> Path:
     return path
 
 
-def test_policy_option_with_extra_state(clean: Path, tmp_path: Path) -> None:
+def test_policy_option_with_extra_state(clean: Path) -> None:
     edit(clean, MISTRAL, "state: release-ready-metadata", "state: release-ready-archive")
     without = cli(clean, "check", "--format", "json")
     assert "AL101" in without.codes()
-    policy = _policy_with_extra_state(tmp_path / "policy.yaml")
+    policy = _policy_with_extra_state(clean / "policy.yaml")  # inside the root: a policy outside is refused
     run = cli(clean, "check", "--format", "json", "--policy", str(policy))
     assert run.code in (0, 1), run.stderr
     assert "AL101" not in run.codes()

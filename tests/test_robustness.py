@@ -518,8 +518,9 @@ def test_symlink_loops(runs: dict[str, Future[Run]]) -> None:
     assert_clean(run, 1)
     for name in ("ping", "pong", "self"):
         assert "loops" in run.expect("AL001", f"artifacts/{name}.yaml", 1, 1)["message"]
-    run.expect("AL001", "artifacts/nested/again.yaml", 1, 1)
-    assert not [f for f in run.findings if "/up/" in f["path"]], run.describe()
+    # `nested/` is a subfolder of the artifacts folder: its files are not artifacts
+    # (artifact-format §1.1), and the walk for weights files neither loops nor reads them.
+    assert not [f for f in run.findings if "/nested/" in f["path"]], run.describe()
 
 
 @scenario("symlink-outside")

@@ -77,6 +77,13 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
+def _patterns(values: Optional[list[str]]) -> Optional[list[str]]:
+    """Repeated or comma-separated patterns; `--exclude ""` gives an empty list."""
+    if not values:
+        return None
+    return [p.strip() for value in values for p in value.split(",") if p.strip()]
+
+
 @app.command()
 def check(
     ctx: typer.Context,
@@ -107,6 +114,19 @@ def check(
     diff: bool = typer.Option(False, "--diff", help="Print the safe fixes as a unified diff; write nothing."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Parse the registry document afresh; read and write no cache entry."),
+    exclude: Optional[list[str]] = typer.Option(None, "--exclude", help="Gitignore-style patterns to skip,"
+                                                " replacing the configured `exclude` (comma-separated)."),
+    extend_exclude: Optional[list[str]] = typer.Option(None, "--extend-exclude",
+                                                       help="More patterns to skip (comma-separated)."),
+    respect_gitignore: Optional[bool] = typer.Option(None, "--respect-gitignore/--no-respect-gitignore",
+                                                     help="Skip what .gitignore files ignore [default: on]."),
+    force_exclude: Optional[bool] = typer.Option(None, "--force-exclude/--no-force-exclude",
+                                                 help="Skip excluded files even when named on the command line."),
+    show_files: bool = typer.Option(False, "--show-files", help="List the files check would lint, and exit."),
+    show_settings: bool = typer.Option(False, "--show-settings",
+                                       help="Print the settings in force and where each came from, and exit."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="With --show-files: also why each other file"
+                                                                " is skipped."),
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Lint artifact metadata, specialist packages and the registry document."""
@@ -119,6 +139,8 @@ def check(
         root=root, quiet=quiet, color=color.value, baseline=baseline, write_baseline=write_baseline,
         new_from_rev=new_from_rev, statistics=statistics, show_suppressed=show_suppressed,
         stdin_filename=stdin_filename, fix=fix, diff=diff, jobs=jobs, cache=not no_cache,
+        exclude=_patterns(exclude), extend_exclude=_patterns(extend_exclude), respect_gitignore=respect_gitignore,
+        force_exclude=force_exclude, show_files=show_files, show_settings=show_settings, verbose=verbose,
     )
     # Under `main`, the context holds `_exit_at_once`: the check ends the process itself,
     # before the files it loaded are freed (see `run_check`).

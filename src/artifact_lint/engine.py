@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from artifact_lint.config import Config
+from artifact_lint.discovery import path_matches
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Finding, Problem, Severity
 from artifact_lint.repository import ArtifactFile, Repository
@@ -74,7 +74,7 @@ def _finding(rule: Rule, problem: Problem, config: Config) -> Finding:
 
 def _ignored_by_path(finding: Finding, config: Config) -> bool:
     for pattern, codes in config.per_file_ignores.items():
-        if fnmatch.fnmatch(finding.path, pattern) and is_selected(finding.code, codes, ()):
+        if path_matches(pattern, finding.path) and is_selected(finding.code, codes, ()):
             return True
     return False
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from artifact_lint.config import Config
-from artifact_lint.errors import ToolError
+from artifact_lint.discovery import Plan, plan
 from artifact_lint.findings import Fix, Position, Problem, Severity
 from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
 from artifact_lint.models import Artifact, Decision, Policy
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 REGISTRY_SIZE_FACTOR = 16  # the registry document may be 16 times `max-file-size`
-METADATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass
@@ -436,84 +435,17 @@ def load_package(folder: Path, root: Path, limits: Limits) -> Package:
     return Package(folder.name, relative_posix(folder, root), decision, files)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every file under `folder`, sorted, skipping hidden files and folders.
-
-    A folder named like a metadata file is yielded (and not entered), so that it
-    is reported rather than silently skipped.
-    """
-    for dirpath, dirnames, filenames in os.walk(folder):
-        named_like_files = [d for d in dirnames if d.lower().endswith(METADATA_SUFFIXES)]
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in named_like_files)
-        directory = Path(dirpath)
-        for name in sorted([*filenames, *named_like_files]):
-            if not name.startswith("."):
-                yield directory / name
-
-
-def is_metadata(path: Path) -> bool:
-    return suffix_of(path.name).lower() in METADATA_SUFFIXES
-
-
 def suffix_of(name: str) -> str:
     """`PurePath(name).suffix`, by string: pathlib's property costs microseconds a file."""
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-@dataclass
-class Collected:
-    """What the given paths hold: artifact files, registry documents, other files."""
-
-    metadata: list[Path] = field(default_factory=list)
-    documents: list[Path] = field(default_factory=list)
-    others: list[Path] = field(default_factory=list)
-
-
-def _checked_anyway(relative: str, config: Config) -> bool:
-    """Files every run checks on its own: packages, the policy, configuration.
-
-    Named on the command line (as pre-commit does), they are not artifact files.
-    """
-    specialists = config.specialists.strip("/") + "/"
-    return (relative.startswith(specialists)
-            or relative in (config.policy or "rules/policy.yaml", "pyproject.toml",
-                            "artifact-lint.toml", ".artifact-lint.toml"))
-
-
-def collect(root: Path, paths: Iterable[str], config: Config) -> Collected:
-    """Sort the files named by `paths` (files or folders) into kinds, in a stable order.
-
-    A folder contributes its metadata files and (for AL504) its other files; a
-    Markdown file named directly is a registry document; a package file, the
-    policy or a config file named directly adds nothing, since every run checks
-    them.
-    """
-    found = Collected()
-    seen: set[str] = set()  # as strings: a path's string hashes for free once made, a Path does not
-    real_root = root.resolve()
-    for given in paths:
-        full = root / given
-        if not os.path.lexists(full):
-            raise ToolError(f"path `{given}` does not exist")
-        resolved = full.resolve()
-        if resolved != real_root and real_root not in resolved.parents:
-            raise ToolError(f"path `{given}` is outside the repository root {root}")
-        if full.is_dir():
-            for item in _walk(full):
-                text = str(item)
-                if text not in seen:
-                    seen.add(text)
-                    (found.metadata if is_metadata(item) else found.others).append(item)
-        elif str(full) not in seen:
-            seen.add(str(full))
-            if _checked_anyway(relative_posix(full, root), config):
-                continue
-            if full.suffix.lower() in (".md", ".markdown"):
-                found.documents.append(full)
-            else:
-                found.metadata.append(full)
-    return found
+def collect(root: Path, paths: Iterable[str] | None, config: Config, *, stdin: bool = False,
+            explain: bool = False) -> Plan:
+    """The files a check reads (see `discovery.py`): the targets (`paths`, default the
+    configured ones), the configured artifact set as context, and the registry document."""
+    return plan(root, config, paths, stdin=stdin, explain=explain)
 
 
 def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = None) -> RegistryFile:
@@ -605,26 +537,27 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     if specialists.is_dir() and repo.inside(config.specialists):
         for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):
             repo.packages.append(load_package(folder, root, limits))
-    targets = collect(root, config.paths if paths is None else paths, config) if stdin is None else Collected()
-    configured = [p for p in config.paths if (root / p).exists()]
-    same = stdin is None and paths is None and configured == list(config.paths)
-    context = targets if same else collect(root, configured, config)  # walk the folders once
-    repo.targets = {relative_posix(p, root) for p in targets.metadata}
+    files = collect(root, paths, config, stdin=stdin is not None)
+    targets = files.targets.metadata
+    repo.targets = {relative_posix(p, root) for p in targets.values()}
     if stdin is not None:
         repo.targets = {stdin[0]}
-    to_load = [p for p in dict.fromkeys([*targets.metadata, *context.metadata])
+    to_load = [p for p in dict.fromkeys([*targets.values(), *files.context.metadata.values()])
                if stdin is None or relative_posix(p, root) != stdin[0]]
     # The document's states and labels extend the policy every rule sees, so it is read
     # before the artifact files are handed to workers.
-    document = targets.documents[0] if targets.documents else root / config.registry_doc
-    if document.is_file():
-        repo.registry = load_registry(document, root, limits, registry_cache)
+    if files.document is not None:
+        repo.registry = load_registry(files.document, root, limits, registry_cache)
         repo.base_policy, repo.policy = policy, extend_policy(policy, repo.registry)
-        if targets.documents:
+        if files.document_target:
             repo.targets.add(repo.registry.path)
+        # Each artifact is linted once: from its metadata file where there is one (the
+        # document's entry is then only cross-checked, AL601), from the document only
+        # when there is no metadata file at all (document mode).
+        if files.document_target and files.document_mode:
             repo.documented = documented_artifacts(repo.registry)
     pending = load_many(repo, to_load, limits)
-    repo.other_files = [relative_posix(p, root) for p in targets.others]
+    repo.other_files = [relative_posix(p, root) for p in files.targets.others.values()]
     repo.artifacts = pending()
     if stdin is not None:
         repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from artifact_lint.config import check_codes, find_root
+from artifact_lint.config import check_codes, check_file_path, find_root, inside
 from artifact_lint.engine import Result, lint
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Severity, content_key
@@ -45,19 +45,34 @@ class CheckOptions:
     diff: bool = False
     jobs: int | None = None  # None: automatic
     cache: bool = True  # keep read registry documents (registry_cache)
+    exclude: list[str] | None = None  # replaces `exclude`
+    extend_exclude: list[str] | None = None
+    respect_gitignore: bool | None = None
+    force_exclude: bool | None = None
+    show_files: bool = False  # list the files `check` would lint, and exit
+    show_settings: bool = False  # print the resolved settings, and exit
+    verbose: bool = False  # with show_files: also each skipped candidate and why
 
 
 def resolve_root(options: CheckOptions, cwd: Path) -> Path:
+    """`--root`, else the folder of `--config`, else discovered from `cwd`. A `--config`
+    must be a regular file inside the root (links followed); it is checked, never opened, here."""
     if options.root is not None:
         root = options.root if options.root.is_absolute() else cwd / options.root
         if not root.is_dir():
             raise ToolError(f"root `{options.root}` is not a directory")
-        return find_root(root.resolve())
+        root = find_root(root.resolve())
+    elif options.config is not None:
+        config = options.config if options.config.is_absolute() else cwd / options.config
+        # The folder holding the name given, not the target of a link: a config that
+        # is a link leaving that folder is refused below, not followed to a new root.
+        root = Path(os.path.abspath(config)).parent.resolve()
+    else:
+        return find_root(cwd.resolve())
     if options.config is not None:
-        if not options.config.is_file():
-            raise ToolError(f"config file `{options.config}` does not exist")
-        return options.config.resolve().parent
-    return find_root(cwd.resolve())
+        check_file_path(options.config if options.config.is_absolute() else cwd / options.config, root,
+                        "config file", str(options.config))
+    return root
 
 
 def _root_relative(given: str, cwd: Path, root: Path, *, must_exist: bool = True) -> str:
@@ -90,6 +105,12 @@ def apply_command_line(session: Session, options: CheckOptions) -> None:
         overrides["ignore"] = session.config.ignore + check_codes(options.ignore, "--ignore", known)
     if options.fail_on is not None:
         overrides["fail_on"] = Severity(options.fail_on)
+    if options.exclude is not None:
+        overrides["exclude"] = tuple(options.exclude)
+    if options.extend_exclude is not None:
+        overrides["extend_exclude"] = session.config.extend_exclude + tuple(options.extend_exclude)
+    overrides["respect_gitignore"] = options.respect_gitignore
+    overrides["force_exclude"] = options.force_exclude
     session.config = session.config.with_overrides(**overrides)
 
 
@@ -104,12 +125,29 @@ def check_targets(options: CheckOptions, session: Session,
     if "-" in options.paths:
         raise ToolError("`-` (standard input) cannot be combined with other paths")
     paths = [_root_relative(p, cwd, root) for p in options.paths] or None
-    if paths is None:
-        for configured in session.config.paths:
-            if not (root / configured).exists():
-                raise ToolError(f"{session.config.source or 'default'}: path `{configured}` does not exist"
+    config = session.config
+    # Without paths, a missing artifacts folder is fine when the registry document
+    # exists: the document is then the registry (document mode).
+    if paths is None and not os.path.lexists(root / config.registry_doc):
+        for configured in config.paths:
+            if not any(c in configured for c in "*?[") and not os.path.lexists(root / configured):
+                raise ToolError(f"{config.source or 'default'}: path `{configured}` does not exist"
                                 " (pass paths, or set `paths` in [tool.artifact-lint])")
     return paths, None
+
+
+def _checked_path(path: Path, cwd: Path, root: Path, what: str, *, must_exist: bool = True) -> str:
+    """A baseline path as shown in messages, once it is known to be a regular file inside
+    the root (links followed); for a file to write, its folder must be inside the root
+    and the file, if present, a regular one."""
+    full = path if path.is_absolute() else cwd / path
+    shown = _shown_path(path, cwd, root)
+    if must_exist or os.path.lexists(full):
+        check_file_path(full, root, what, shown)
+    elif not inside(full.parent, root):
+        raise ToolError(f"{what} `{shown}` would be written outside the repository root `{root}`; write it"
+                        " inside the root")
+    return shown
 
 
 def _known_at_revision(options: CheckOptions, session: Session, paths: list[str] | None) -> Counter[str]:
@@ -118,14 +156,11 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
     assert options.new_from_rev is not None
     with temporary_tree() as folder:
         old_root = checkout_tree(session.root, options.new_from_rev, Path(folder))
-        existing = [p for p in paths if (old_root / p).exists()] if paths is not None else None
+        existing = [p for p in paths if os.path.lexists(old_root / p)] if paths is not None else None
         if existing is not None and not existing:
             return Counter()
-        configured = [p for p in session.config.paths if (old_root / p).exists()]
-        config = session.config.with_overrides(paths=tuple(configured))
-        if existing is None and not configured:
-            return Counter()
-        repo = build_repository(old_root, config, session.policy, existing)
+        # Configured paths missing at that revision add nothing (see `discovery.plan`).
+        repo = build_repository(old_root, session.config, session.policy, existing)
         return Counter(content_key(f) for f in lint(repo, session.rules).findings)
 
 
@@ -135,7 +170,7 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, R
     if options.baseline is not None:
         from artifact_lint.baseline import read_baseline
 
-        shown = _shown_path(options.baseline, cwd, session.root)
+        shown = _checked_path(options.baseline, cwd, session.root, "baseline")
         baseline = read_baseline(options.baseline, shown)
     from artifact_lint.engine import RuleCrashed
     from artifact_lint.parallel import parallel_loader
@@ -167,6 +202,32 @@ def _shown_path(path: Path, cwd: Path, root: Path) -> str:
         return str(path)
 
 
+def _show(options: CheckOptions, session: Session, cwd: Path) -> None:
+    """`--show-settings` and `--show-files`: what a check would use, without linting."""
+    lines = []
+    if options.show_settings:
+        from artifact_lint.config import describe_settings
+        from artifact_lint.policy import DEFAULT_POLICY_PATH
+
+        config = session.config
+        if options.policy is not None:
+            policy = (_shown_path(options.policy, cwd, session.root), "--policy")
+        elif config.policy:
+            policy = (config.policy, config.origin("policy"))
+        elif os.path.lexists(session.root / DEFAULT_POLICY_PATH):
+            policy = (DEFAULT_POLICY_PATH, "default")
+        else:
+            policy = ("(built in)", "default: no rules/policy.yaml")
+        lines += describe_settings(config, session.root, policy)
+    if options.show_files:
+        from artifact_lint.discovery import describe_files
+
+        paths, stdin = check_targets(options, session, cwd)
+        lines += describe_files(session.root, session.config, paths, stdin[0] if stdin else None,
+                                verbose=options.verbose)
+    sys.stdout.write("".join(line + "\n" for line in lines))
+
+
 def run_check(options: CheckOptions, exit_process: Callable[[int], NoReturn] | None = None) -> int:
     """The exit code of a check. `exit_process`, when given, ends the process with it as
     soon as the report is out, while the loaded files are still held: freeing them
@@ -189,6 +250,11 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
     cwd = Path.cwd()
     session = open_session(resolve_root(options, cwd), config_file=options.config, policy_file=options.policy)
     apply_command_line(session, options)
+    if options.show_settings or options.show_files:
+        _show(options, session, cwd)
+        return 0, Repository(session.root, session.config, session.policy)
+    if options.write_baseline is not None:
+        _checked_path(options.write_baseline, cwd, session.root, "baseline", must_exist=False)
     result, repo = _lint(options, session, cwd)
     if options.diff or options.fix:
         if options.paths == ["-"]:

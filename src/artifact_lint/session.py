@@ -5,10 +5,11 @@ The command line and the tests both enter here, so they cannot drift apart.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from artifact_lint.config import Config, load_config
+from artifact_lint.config import Config, check_file_path, load_config
 from artifact_lint.engine import Result, lint
 from artifact_lint.errors import ToolError
 from artifact_lint.models import Policy
@@ -27,14 +28,15 @@ class Session:
 
 def resolve_policy(root: Path, config: Config, explicit: Path | None = None) -> Policy:
     """`--policy`, else config `policy`, else `rules/policy.yaml` if present, else built in."""
+    # A policy file must be a regular file inside the root (links followed); a folder,
+    # a pipe or a device is refused by name before anything opens it.
     if explicit is not None:
-        if not explicit.is_file():
-            raise ToolError(f"policy file `{explicit}` does not exist")
-        return load_policy(explicit, str(explicit))
+        return load_policy(check_file_path(explicit, root, "policy file", str(explicit)), str(explicit))
     relative = config.policy or DEFAULT_POLICY_PATH
     path = root / relative
-    if path.is_file():
-        return load_policy(path, relative)
+    if os.path.lexists(path):
+        what = f"{config.source}: key `policy`: file" if config.policy else "policy file"
+        return load_policy(check_file_path(path, root, what, relative), relative)
     if config.policy:
         raise ToolError(f"{config.source}: key `policy`: file `{config.policy}` does not exist")
     return load_policy(None)

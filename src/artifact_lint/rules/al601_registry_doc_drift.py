@@ -52,9 +52,22 @@ def _status_drift(repo: Repository) -> Iterator[Problem]:
                                   f" says `{entry.status_line_state}`; make them agree (the Status line is used)")
 
 
+def _artifacts_folder(repo: Repository) -> str:
+    """Where a missing metadata file belongs: the first configured folder (a glob's
+    fixed part, a file's folder)."""
+    entry = repo.config.paths[0] if repo.config.paths else "artifacts"
+    parts = [p for p in entry.replace("\\", "/").split("/") if p not in ("", ".")]
+    magic = next((i for i, part in enumerate(parts) if set(part) & set("*?[")), len(parts))
+    if magic == len(parts) and parts and parts[-1].lower().endswith((".yaml", ".yml", ".json")):
+        magic -= 1
+    return "/".join(parts[:magic]) or ("." if repo.config.paths else "artifacts")
+
+
 def check(repo: Repository) -> Iterator[Problem]:
     yield from _status_drift(repo)
     registry = repo.registry
+    # Document mode (no metadata file at all): the document is the registry, and
+    # there is nothing for it to drift from.
     if registry is None or registry.document is None or not repo.artifacts:
         return
     rows = {row.id: row for row in registry.document.list_rows}
@@ -62,7 +75,7 @@ def check(repo: Repository) -> Iterator[Problem]:
     for artifact in repo.artifacts:
         if artifact.model is not None and artifact.model.id:
             files.setdefault(artifact.model.id, artifact)
-    folder = repo.config.paths[0] if repo.config.paths else "artifacts"
+    folder = _artifacts_folder(repo)
     for artifact_id, row in rows.items():
         where = Position(row.line, 1)
         artifact = files.get(artifact_id)
