@@ -71,6 +71,23 @@ def test_a_bad_entry_is_a_miss(content: str, tmp_path: Path) -> None:
     assert read_registry_cached(text, tmp_path) == read_registry(text)
 
 
+def test_an_entry_of_an_older_format_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Format 3 added what a reviewer reads (numbers as written, self rows, weights, provenance ...):
+    an entry written before must never stand in for it, even under the same name."""
+    assert registry_cache.FORMAT == 3
+    text = _documents()[0].read_text(encoding="utf-8")
+    old = encode(read_registry(text))
+    old["format"] = 2
+    for artifact in old["artifacts"]:  # what format 2 held: numbers as floats, none of §6.1's fields
+        artifact["data"].pop("provenance", None)
+    entry = entry_path(tmp_path, text)
+    entry.write_text(json.dumps(old), encoding="utf-8")
+    assert read_registry_cached(text, tmp_path) == read_registry(text)
+    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == 3  # parsed and written again
+    monkeypatch.setattr(registry_cache, "FORMAT", 2)
+    assert entry_path(tmp_path, text) != entry  # and another format names another entry
+
+
 @pytest.mark.parametrize("tamper", [
     lambda positions: positions[1].append(7),  # a number without its pair
     lambda positions: positions[1].__setitem__(0, "2"),  # a line that is not a number
@@ -133,6 +150,10 @@ FRAGMENTS = [
     "Committed surface:\n", "- `specialists/a/x.md`\n", "Competitive context:\n",
     "| System | Score | Label |\n", "| S-7B | 0.4 | `Direct` |\n", "**", "\n", "\r", "> ", "  ",
     "Next release action:\n", "```\n", "\udcff", "\x00", "|", "`", "\\", "Website page: /a\n",
+    "- HF repo: `https://huggingface.co/o/a`\n", "- Cmd: `python3 x.py --y`\n", "Current artifact shape:\n",
+    "- Public adapter: `runs/a/b.lora`\n", "A toy screen scored 40/40. ", "Latency was not recorded.\n",
+    "| Gate | Ours | R1 | R2 |\n", "| Mean latency | 3.8ms | 0.5 | not run |\n", "| Id | Evidence / readout |\n",
+    "| `Ours` | Current candidate. | Direct |\n",
 ]
 
 

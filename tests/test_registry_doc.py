@@ -18,6 +18,7 @@ from artifact_lint.loader import Document
 from artifact_lint.models import Artifact
 from artifact_lint.registry_doc import DocArtifact, RegistryDocument, read_registry
 from artifact_lint.registry_markdown import ROW, cell_text, parser, reduce_inline
+from artifact_lint.registry_reading import is_command, is_self_row, prose_figure
 
 from conftest import shared_dir
 
@@ -155,14 +156,14 @@ def test_every_section_kind_is_read() -> None:
         "state": "report-only",
         "public_value": "Router hits 0.812 on the toy slice.",
         "evidence": [
-            {"gate": "Toy exact, 40 rows", "value": 0.812},
+            {"gate": "Toy exact, 40 rows", "value": "0.812"},
             {"gate": "Toy recall", "value": "58%"},
             {"gate": "Smoke", "value": "all green"},
             {"gate": "Not yet run"},
         ],
         "competition": [
-            {"system": "Toy baseline", "metric": "toy exact", "score": 0.7, "label": "Direct",
-             "readout": "Same forty rows."},
+            {"system": "Toy baseline", "metric": "toy exact", "score": "0.700", "label": "Direct",
+             "readout": "Same forty rows.", "gate": "Toy exact, 40 rows"},
             {"system": "BigModel-70B", "metric": "vendor suite", "score": "77.1-90%",
              "label": "Directional", "readout": "Different suite."},
         ],
@@ -175,7 +176,7 @@ def test_every_section_kind_is_read() -> None:
         "surface": ["specialists/tiny-router-v2/model_card.md",
                     "https://example.org/tiny-router-v2"],
         "rejected_alternatives": [
-            {"attempt": "Single adapter", "results": {"Toy exact": 0.64}, "decision": "reject"},
+            {"attempt": "Single adapter", "results": {"Toy exact": "0.640"}, "decision": "reject"},
         ],
         "source_notes": ["toy/baseline is rerun locally; numbers are ours.",
                          "Vendor numbers are self-reported."],
@@ -238,8 +239,8 @@ def test_before_after_columns() -> None:
         | Recall | 41% | 63% |
         """)
     assert rows == [
-        {"gate": "Hard gate", "value": 1.0, "baseline": 0.58, "baseline_name": "Stock"},
-        {"gate": "Heldout", "value": 0.95},
+        {"gate": "Hard gate", "value": "1.00", "baseline": "0.58", "baseline_name": "Stock"},
+        {"gate": "Heldout", "value": "0.95"},
         {"gate": "Recall", "value": "63%", "baseline": "41%", "baseline_name": "Stock"},
     ]
 
@@ -250,7 +251,7 @@ def test_baseline_column_is_found_by_its_name() -> None:
         |---|---|---|
         | Exact | 0.7 | 0.6 |
         """)
-    assert rows == [{"gate": "Exact", "value": 0.7, "baseline": 0.6, "baseline_name": "Baseline"}]
+    assert rows == [{"gate": "Exact", "value": "0.7", "baseline": "0.6", "baseline_name": "Baseline"}]
 
 
 def test_two_unnamed_columns_are_before_then_after() -> None:
@@ -259,20 +260,66 @@ def test_two_unnamed_columns_are_before_then_after() -> None:
         |---|---|---|
         | Exact | 0.5 | 0.6 |
         """)
-    assert rows == [{"gate": "Exact", "value": 0.6, "baseline": 0.5, "baseline_name": "v1"}]
+    assert rows == [{"gate": "Exact", "value": "0.6", "baseline": "0.5", "baseline_name": "v1"}]
 
 
-def test_many_columns_keep_the_others_in_note() -> None:
-    rows = _evidence("""\
-        | Gate | Ours | Rival A | Rival B | n |
-        |---|---|---|---|---|
-        | Exact | 57% | 93% | not run | 63 |
-        | Latency | 3ms | - | 500ms | x |
+def _probe(body: str, artifact_id: str = "probe") -> DocArtifact:
+    text = f"### `{artifact_id}`\n\nStatus: `blocked`\n\n{textwrap.dedent(body)}"
+    doc = read_registry(text)
+    _check_shape(doc)
+    return _one(doc, artifact_id)
+
+
+def test_a_table_of_systems_gives_own_evidence_and_unlabelled_competitor_rows() -> None:
+    probe = _probe("""\
+        Measured evidence:
+
+        | Gate | Ours | Rival A | Rival B | Delta | n |
+        |---|---|---|---|---|---|
+        | Exact | 57% | 93% | not run | -36 | 63 |
+        | Latency | 3ms | - | 500ms | | x |
         """)
-    assert rows == [
-        {"gate": "Exact", "value": "57%", "n": 63, "note": "Rival A: 93%; Rival B: not run"},
-        {"gate": "Latency", "value": "3ms", "note": "Rival B: 500ms"},
+    assert probe.data["evidence"] == [
+        {"gate": "Exact", "value": "57%", "n": 63, "note": "Delta: -36"},  # a delta column is no system
+        {"gate": "Latency", "value": "3ms"},
     ]
+    assert probe.data["competition"] == [
+        {"system": "Rival A", "metric": "Exact", "score": "93%", "gate": "Exact"},
+        {"system": "Rival B", "metric": "Latency", "score": "500ms", "gate": "Latency"},
+    ]
+    assert probe.data["performance"]["latency_ms"] == 3.0
+
+
+def test_a_baseline_column_beside_systems_stays_the_baseline() -> None:
+    probe = _probe("""\
+        Measured evidence:
+
+        | Gate | Stock | Adapter | GPT-4o mini |
+        |---|---:|---:|---:|
+        | Exact, 80 rows | 0.565 | 0.612 | 0.70 |
+        """)
+    assert probe.data["evidence"] == [{"gate": "Exact, 80 rows", "value": "0.612", "baseline": "0.565",
+                                       "baseline_name": "Stock"}]
+    assert probe.data["competition"] == [
+        {"system": "GPT-4o mini", "metric": "Exact, 80 rows", "score": "0.70", "gate": "Exact, 80 rows"}]
+
+
+def test_the_first_system_column_names_the_self_row_of_a_competition_table() -> None:
+    probe = _probe("""\
+        Measured evidence:
+
+        | Gate | Ours v2 | Rival A | Rival B |
+        |---|---|---|---|
+        | Exact | 0.61 | 0.55 | 0.50 |
+
+        Competitive context:
+
+        | System | Metric | Score | Comparable? | Readout |
+        |---|---|---:|---|---|
+        | Ours v2 | exact | 0.61 | Direct | Kept for reference. |
+        """)
+    assert probe.data["competition"][-1]["self"] is True
+    assert "gate" not in probe.data["competition"][-1]
 
 
 def test_attempt_ledger_is_flattened() -> None:
@@ -301,8 +348,251 @@ def test_numbers_convert_and_odd_values_stay_text() -> None:
         | f | n/a |
         | g | |
         """)
-    assert [row.get("value") for row in rows] == [0.531, -2.0, "1e999", "0.531 / 0.860",
+    assert [row.get("value") for row in rows] == ["0.531", "-2", "1e999", "0.531 / 0.860",
                                                    None, "n/a", None]
+
+
+# --- reading an entry as a reviewer would (artifact-format §6.1) --------------------------------
+
+def test_a_figure_stated_in_prose_is_an_evidence_row() -> None:
+    probe = _probe("""\
+        This is a quantized copy of an upstream model. A local toy sanity screen scored 38/40 on
+        the frozen slice. Breadth fell 4.1 points below stock; the earlier 0.91 result is not reused.
+
+        Release blockers:
+
+        | Blocker | Why it matters | Unblock action |
+        |---|---|---|
+        | No parity run | A 40-row screen proves little. | Run parity. |
+        """)
+    assert probe.data["evidence"] == [{
+        "gate": "Local toy sanity screen", "value": "38/40",
+        "note": "Stated in prose, not in an evidence table: A local toy sanity screen scored 38/40 on"
+                " the frozen slice."}]
+    position = probe.document.positions.values[("evidence", 0, "value")]
+    assert probe.document.text.split("\n")[position.line - 1][position.column - 1:].startswith("38/40")
+
+
+def test_a_prose_figure_already_in_a_table_is_not_repeated() -> None:
+    probe = _probe("""\
+        Measured evidence:
+
+        | Gate | Result |
+        |---|---:|
+        | Toy exact | 0.812 |
+
+        The toy exact gate reached 0.812 on forty rows.
+        """)
+    assert probe.data["evidence"] == [{"gate": "Toy exact", "value": "0.812"}]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("A historical local sanity screen scored 40/40, confirming a signal.",
+     ("Historical local sanity screen", "40/40")),
+    ("On the sealed set, recall was 55.6%.", ("Recall", "55.6%")),
+    ("The router reached 0.93 exact on the public slice.", ("Router", "0.93")),
+    ("Breadth fell another 11.3 points below stock.", None),  # a difference, not a figure
+    ("The 63-instance sealed set was run twice.", None),
+    ("It is 3B parameters and was 2x faster.", None),
+    ("The earlier 95.5% result remains valid only for that slice.", None),  # no verb of measuring
+])
+def test_prose_figures(sentence: str, expected: tuple[str, str] | None) -> None:
+    found = prose_figure(sentence)
+    assert (tuple(found) if found else None) == expected
+
+
+def test_a_readout_table_under_any_label_is_evidence_where_it_states_numbers() -> None:
+    probe = _probe("""\
+        Uploaded copies:
+
+        | Local cache | Hub repo | Status | Evidence / readout |
+        |---|---|---|---|
+        | `toy-a` | `https://huggingface.co/org/toy-a` | Public | 57.1% exact at 3.8ms mean. |
+        | `toy-b` | `https://huggingface.co/org/toy-b` | Archive | Local conversion of `Org/Toy-3B`. |
+
+        Deleted caches:
+
+        | Local cache | Upstream repo | Reason |
+        |---|---|---|
+        | `toy-c` | `https://huggingface.co/org/toy-c` | No delta of ours. |
+        """)
+    assert probe.data["evidence"] == [{
+        "gate": "toy-a", "value": "57.1% exact at 3.8ms mean.",
+        "note": "Hub repo: https://huggingface.co/org/toy-a; Status: Public"}]
+    assert "weights" not in probe.data and "performance" not in probe.data  # "3.8ms mean" names no latency
+
+
+def test_provenance_comes_from_the_prose_by_cue_words() -> None:
+    probe = _probe("""\
+        Status note: the adapter was distilled from a larger teacher on synthetic rows.
+
+        Measured evidence:
+
+        | Gate | Result |
+        |---|---:|
+        | Toy exact | 0.812 |
+
+        It was evaluated on the frozen toy slice with the exact scorer. Do not package it until the
+        breadth gate passes.
+
+        Next release action:
+
+        Publish the report.
+        """)
+    assert probe.data["provenance"] == {
+        "source": "Status note: the adapter was distilled from a larger teacher on synthetic rows.",
+        "evaluation": "It was evaluated on the frozen toy slice with the exact scorer. Do not package it until"
+                      " the breadth gate passes.",
+        "readiness": "Do not package it until the breadth gate passes.",
+    }
+    assert "Publish" not in " ".join(probe.data["provenance"].values())  # a field's value is no prose
+    assert probe.document.positions.values[("provenance", "source")].line == 5
+
+
+def test_provenance_falls_back_to_the_whole_prose_and_is_absent_without_prose() -> None:
+    probe = _probe("""\
+        Kept as a curiosity.
+        """)
+    assert probe.data["provenance"] == {key: "Kept as a curiosity." for key in ("source", "evaluation", "readiness")}
+    bare = _probe("""\
+        Measured evidence:
+
+        | Gate | Result |
+        |---|---:|
+        | Toy exact | 0.812 |
+        """)
+    assert "provenance" not in bare.data
+
+
+def test_performance_from_figures_from_a_not_recorded_sentence_and_from_a_blocker() -> None:
+    figures = _probe("""\
+        Measured evidence:
+
+        | Gate | Result |
+        |---|---:|
+        | Mean warm latency | 0.25 s |
+        | Peak RAM | 5.1 GB |
+
+        Generation ran at 38 tok/s.
+        """)
+    assert figures.data["performance"] == {
+        "latency_ms": 250.0, "ram_gb": 5.1, "tokens_per_s": 38.0, "eval_time_s": None,
+        "note": "The registry entry does not state eval_time_s."}
+    unrecorded = _probe("""\
+        Release decision: ship it. The run did not preserve latency, RAM or tok/s; the package says so.
+        """)
+    assert unrecorded.data["performance"] == {
+        "latency_ms": None, "ram_gb": None, "tokens_per_s": None, "eval_time_s": None,
+        "note": "The run did not preserve latency, RAM or tok/s; the package says so."}
+    blocked = _probe("""\
+        Release blockers:
+
+        | Blocker | Why it matters | Unblock action |
+        |---|---|---|
+        | Performance numbers missing | Readers need latency. | Measure it. |
+        """)
+    assert blocked.data["performance"]["note"] == (
+        "Release blocker: Performance numbers missing: Readers need latency.")
+    assert "performance" not in _probe("Nothing about speed here.\n").data
+
+
+def test_weights_surface_commands_and_artifact_shape() -> None:
+    probe = _probe("""\
+        Committed surface:
+
+        - `specialists/toy/model_card.md`
+        - HF repo: `https://huggingface.co/org/toy`
+        - Staging command:
+          `python3 scripts/stage.py specialists/toy --repo-id org/toy`
+        - Docs: `https://example.org/toy`
+        - `uv run pytest -q`
+
+        Current artifact shape:
+
+        - Public adapter:
+          `runs/2026-01-01-toy/toy.lora`
+        - Router:
+          `scripts/route.py`
+        """)
+    assert probe.data["surface"] == ["specialists/toy/model_card.md", "https://example.org/toy"]
+    assert probe.data["weights"] == {"location": "https://huggingface.co/org/toy"}
+    assert probe.data["notes"] == [
+        "Staging command: python3 scripts/stage.py specialists/toy --repo-id org/toy",
+        "uv run pytest -q",
+        "Public adapter: runs/2026-01-01-toy/toy.lora",  # the public location is set already
+        "Router: scripts/route.py",
+    ]
+    private = _probe("""\
+        Current artifact shape:
+
+        - Public adapter:
+          `runs/2026-01-01-toy/toy.lora`
+        - Second adapter: `~/.cache/toy/second.lora`
+        - Eval fixture: `evals/toy/`
+        """)
+    assert private.data["weights"] == {"location": "runs/2026-01-01-toy/toy.lora"}
+    assert private.data["notes"] == ["Second adapter: ~/.cache/toy/second.lora", "Eval fixture: evals/toy/"]
+    assert "surface" not in private.data
+    line = _probe("""\
+        HF repo: `https://huggingface.co/org/toy`
+
+        A bare hub link in the surface counts too.
+        """)
+    assert line.data["weights"] == {"location": "https://huggingface.co/org/toy"}
+    bare = _probe("""\
+        Committed surface:
+
+        - `https://huggingface.co/org/toy`
+        - `https://huggingface.co/datasets/org/toy-data`
+        """)
+    assert bare.data["weights"] == {"location": "https://huggingface.co/org/toy"}
+    assert bare.data["surface"] == ["https://huggingface.co/datasets/org/toy-data"]
+
+
+@pytest.mark.parametrize("value,command", [
+    ("python3 scripts/x.py --out y", True), ("bash evals/smoke.sh", True), ("uv run x", True),
+    ("$ pip install x", True), ("PYTHONPATH=. python -m x", True), ("./run.sh fast", True),
+    ("scripts/x.py", False), ("docs/my notes.md", False), ("python3", False),
+])
+def test_shell_commands(value: str, command: bool) -> None:
+    assert is_command(value) is command
+
+
+def test_self_rows_and_the_gate_of_a_direct_row() -> None:
+    probe = _probe("""\
+        Measured evidence:
+
+        | Gate | Result |
+        |---|---:|
+        | Public toy exact, 64 rows | 0.531 |
+        | Tiny-T5 public baseline, same 64 rows | 0.484 |
+        | Synthetic toy exact, 50 rows | 0.840 |
+
+        Competitive context:
+
+        | System | Metric | Score | Comparable? | Readout |
+        |---|---|---:|---|---|
+        | Our toy router | toy exact | 0.531 | Direct | Current candidate. |
+        | Toy router v1 | toy exact | 0.531 | Direct | The same build. |
+        | Tiny-T5 local baseline | toy exact | 0.484 | Direct | Same 64-row public slice; we are +4.7 points. |
+        | Mystery model | toy exact | 0.5 | Direct | Unclear slice. |
+        | Big model | other suite | 77% | Directional | Context only. |
+        """, artifact_id="toy-router-v1")
+    rows = probe.data["competition"]
+    assert [row.get("self", False) for row in rows] == [True, True, False, False, False]
+    # metric words hold for both `... toy exact ...` gates; "64-row public slice" tells them apart, and
+    # the evidence line of the baseline's own score is never its gate
+    assert rows[2]["gate"] == "Public toy exact, 64 rows"
+    assert "gate" not in rows[3]  # two gates hold its metric and nothing else tells them apart
+    assert "gate" not in rows[4]  # not Direct
+
+
+@pytest.mark.parametrize("system,self_row", [
+    ("Pace v8", True), ("pace intent router v8", True), ("pace intent router v7", False),
+    ("Stock pace router v8", False), ("Qwen3 4B", False), ("Router", False),
+])
+def test_a_system_name_sharing_the_ids_words_is_the_artifact(system: str, self_row: bool) -> None:
+    assert is_self_row({"system": system}, "pace-intent-router-v8", []) is self_row
 
 
 # --- labels, order, unknown and missing sections -----------------------------------------------
@@ -323,7 +613,7 @@ def test_labels_may_be_bold_headings_in_any_order_and_unknown_ones_are_ignored()
 
         Something else entirely:
 
-        | Gate | Result |
+        | Thing | Result |
         |---|---|
         | ignored | 1 |
 
@@ -351,7 +641,7 @@ def test_labels_may_be_bold_headings_in_any_order_and_unknown_ones_are_ignored()
     assert alpha.data == {
         "id": "alpha-one",
         "state": "blocked",
-        "evidence": [{"gate": "kept", "value": 0.5}],
+        "evidence": [{"gate": "kept", "value": "0.5"}],
         "blockers": [{"blocker": "Slow", "why": "Too slow", "unblock": "Profile it"}],
         "next_release_action": "Fix the loader.",
         "website": "https://example.org/x",
@@ -582,7 +872,7 @@ def test_a_large_document_is_read_whole() -> None:
                       f"| Gate | Result |\n|---|---|\n| g | 0.{i} |\n" for i in range(1500))
     doc = read_registry(block)
     assert len(doc.artifacts) == 1500
-    assert doc.artifacts[-1].data["evidence"] == [{"gate": "g", "value": 0.1499}]
+    assert doc.artifacts[-1].data["evidence"] == [{"gate": "g", "value": "0.1499"}]
 
 
 # --- the real upstream document, three versions -------------------------------------------------
@@ -691,9 +981,9 @@ def test_upstream_file_ops_evidence(version: str) -> None:
     text, doc = _upstream(version)
     file_ops = _one(doc, "qwen3-4b-file-ops-distilled")
     assert file_ops.data["evidence"] == [
-        {"gate": "File-ops hard gate", "value": 1.0, "baseline": 0.58, "baseline_name": "Stock"},
-        {"gate": "File-ops hardgen heldout", "value": 0.95},
-        {"gate": "Out-of-domain breadth", "value": 0.423, "baseline": 0.596,
+        {"gate": "File-ops hard gate", "value": "1.00", "baseline": "0.58", "baseline_name": "Stock"},
+        {"gate": "File-ops hardgen heldout", "value": "0.95"},
+        {"gate": "Out-of-domain breadth", "value": "0.423", "baseline": "0.596",
          "baseline_name": "Stock"},
     ]
     values = file_ops.document.positions.values
@@ -724,25 +1014,25 @@ def test_upstream_sql_competition_and_evidence(version: str, own_system: str) ->
     competition = sql.data["competition"]
     assert [(r["system"], r["score"], r["label"]) for r in competition] == [
         (own_system, "0.531 / 0.860", "Direct"),
-        ("T5-small local baseline", 0.484, "Direct"),
+        ("T5-small local baseline", "0.484", "Direct"),
         ("Defog SQLCoder-7B-2", "77.1-96%", "Directional"),
         ("Arctic-Text2SQL-R1-7B", "68.47%", "Not comparable"),
         ("Arctic-Text2SQL-R1-14B / 32B", "70.04% / 71.83%", "Not comparable"),
     ]
     assert {r["label"] for r in competition} <= {r.name for r in doc.labels}
     assert [(r["gate"], r["value"]) for r in sql.data["evidence"]][:4] == [
-        ("Public b-mc2 exact, 64 rows", 0.531),
-        ("T5-small public baseline, same 64 rows", 0.484),
-        ("Synthetic SQLite execution, 50 rows", 0.86),
-        ("Synthetic SQLite exact, 50 rows", 0.84),
+        ("Public b-mc2 exact, 64 rows", "0.531"),
+        ("T5-small public baseline, same 64 rows", "0.484"),
+        ("Synthetic SQLite execution, 50 rows", "0.860"),
+        ("Synthetic SQLite exact, 50 rows", "0.840"),
     ]
     assert isinstance(sql.data["evidence"][4]["value"], str)  # the router smoke is text
     assert [(r["attempt"], r["results"]["Public exact"], r["decision"])
             for r in sql.data["rejected_alternatives"]] == [
-        ("Single public v4 adapter", 0.531, "route required"),
-        ("Blended SFT v1", 0.297, "reject"),
-        ("Best static LoRA composition tested", 0.516, "reject"),
-        ("BIRD+b-mc2 v5", 0.438, "reject"),
+        ("Single public v4 adapter", "0.531", "route required"),
+        ("Blended SFT v1", "0.297", "reject"),
+        ("Best static LoRA composition tested", "0.516", "reject"),
+        ("BIRD+b-mc2 v5", "0.438", "reject"),
     ]
     assert len(sql.data["source_notes"]) == 4
     assert sql.data["website"] == "/artifacts/qwen06-sql-routed-v1"
@@ -759,34 +1049,102 @@ def test_upstream_sql_competition_and_evidence(version: str, own_system: str) ->
 def test_upstream_latest_version_new_tables() -> None:
     _, doc = _upstream("174cd32")
     pace = _one(doc, "pace-intent-router-v8")
+    # `| Gate | Pace v8 | Qwen3 4B | Apple FM | Frontier |`: the first system column is the entry's own
     assert [(r["gate"], r["value"]) for r in pace.data["evidence"]] == [
         ("Source-matched synthetic holdout", "95.5%"),
         ("Sealed V1 exact accuracy", "57.1%"),
         ("Sealed V1 unknown recall", "55.6%"),
         ("Mean warm latency", "3.8ms"),
     ]
-    assert "Qwen3 4B: 93.7%" in pace.data["evidence"][1]["note"]
-    assert pace.data["surface"][-1].startswith("https://huggingface.co/")
+    assert all("note" not in r for r in pace.data["evidence"])
+    # ... and the other columns are competitors, one unlabelled row per scored gate ("not run" and
+    # "batch timing not comparable" are no scores)
+    rivals = [(r["system"], r["gate"], r["score"]) for r in pace.data["competition"]]
+    assert rivals == [
+        ("Qwen3 4B", "Sealed V1 exact accuracy", "93.7%"),
+        ("Qwen3 4B", "Sealed V1 unknown recall", "77.8%"),
+        ("Qwen3 4B", "Mean warm latency", "211ms"),
+        ("Apple FM", "Source-matched synthetic holdout", "76.5% on a separate 200-row source-matched slice"),
+        ("Apple FM", "Sealed V1 exact accuracy", "92.1%"),
+        ("Apple FM", "Sealed V1 unknown recall", "77.8%"),
+        ("Apple FM", "Mean warm latency", "522ms"),
+        ("Frontier", "Sealed V1 exact accuracy", "100%"),
+        ("Frontier", "Sealed V1 unknown recall", "100%"),
+    ]
+    assert all(r["metric"] == r["gate"] and "label" not in r and "self" not in r
+               for r in pace.data["competition"])
+    # the HF repo line of the surface list is the weights' location, not a surface path
+    assert pace.data["weights"] == {"location": "https://huggingface.co/posttrainllm/pace-intent-router-v8"}
+    assert not any("huggingface" in item for item in pace.data["surface"])
+    assert pace.data["performance"]["latency_ms"] == 3.8  # "Mean warm latency | 3.8ms"
+    assert "It is not the production result." in pace.data["provenance"]["readiness"]
     rest = _one(doc, "qwen3-4b-rest-fused")
     assert rest.data["evidence"] == [
-        {"gate": "File-ops hard gate", "value": 1.0, "baseline": 0.58, "baseline_name": "Stock"},
-        {"gate": "Out-of-domain breadth", "value": 0.65, "baseline": 0.596,
+        {"gate": "File-ops hard gate", "value": "1.00", "baseline": "0.58", "baseline_name": "Stock"},
+        {"gate": "Out-of-domain breadth", "value": "0.65", "baseline": "0.596",
          "baseline_name": "Stock"},
     ]
+    performance = rest.data["performance"]
+    assert [performance[k] for k in ("latency_ms", "ram_gb", "tokens_per_s", "eval_time_s")] == [None] * 4
+    assert performance["note"].startswith("The historical run did not preserve latency, RAM, tok/s")
     multi = _one(doc, "qwen3-4b-multibackend-distilled")
     ledger = {r["gate"]: r["value"] for r in multi.data["evidence"]}
     assert ledger["Multibackend distillation / Out-of-domain breadth"] == "31%"
     assert ledger["Stock Qwen3-4B / File-ops depth"] == "58%"
-    assert len(ledger) == 8
+    assert len(ledger) == 8  # its prose states differences ("11.3 points below"), no new figure
+    assert multi.data["weights"]["location"].endswith("/qwen3-4b-multibackend-distilled")
+    # evidence stated only in prose is evidence
+    mlx = _one(doc, "vibethinker-3b-mlx")
+    assert [(r["gate"], r["value"]) for r in mlx.data["evidence"]] == [
+        ("Historical local GSM8K sanity screen", "40/40")]
+    assert "stated in prose" in mlx.data["evidence"][0]["note"].lower()
+    assert "not a model trained by" in mlx.data["provenance"]["source"]
+    # the archive's readout table: rows whose readout states numbers are evidence
     archive = _one(doc, "hf-specialist-model-archive-v1")
-    assert "evidence" not in archive.data  # its archive tables are not evidence
-    for artifact_id in ("vibethinker-3b-mlx", "vibethinker-3b-agentic-distilled"):
-        assert "evidence" not in _one(doc, artifact_id).data
+    assert [(r["gate"], r["value"][:12]) for r in archive.data["evidence"]] == [
+        ("pace-intent-router-v8", "57.1% sealed"), ("mt4b_fused", "File-ops har"),
+        ("mt4b_rest_fused", "ReST breadth"), ("mt4b_mb_fused", "Negative-tra")]
+    assert archive.data["provenance"]["source"].startswith("Purpose:")
+    agentic = _one(doc, "vibethinker-3b-agentic-distilled")
+    assert "evidence" not in agentic.data  # it says its eval is missing, and states no figure
+    assert set(agentic.data["provenance"]) == {"source", "evaluation", "readiness"}
+    file_ops = _one(doc, "qwen3-4b-file-ops-distilled")
+    assert file_ops.data["notes"] == [  # a shell command is no surface path
+        "HF staging command: python3 scripts/plan_hf_artifact_upload.py specialists/qwen3-4b-file-ops-distilled"
+        " --repo-id posttrainllm/qwen3-4b-file-ops-distilled"]
+    assert all(" " not in item for item in file_ops.data["surface"])
     for artifact_id in ("factory-run-schema-v1", "browser-playground"):
         only_list = _one(doc, artifact_id)
         assert only_list.status_line_state is None
         assert set(only_list.data) == {"id", "type", "state", "public_value",
                                        "next_release_action"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_upstream_sql_self_row_gate_shape_and_performance(version: str) -> None:
+    text, doc = _upstream(version)
+    sql = _one(doc, "qwen06-sql-routed-v1")
+    own, t5 = sql.data["competition"][:2]
+    assert own["self"] is True and "gate" not in own  # "Current local candidate."
+    assert not any(row.get("self") for row in sql.data["competition"][1:])
+    # metric `b-mc2 exact` and "Same 64-row public slice" name one gate; the T5 line of the evidence
+    # table is the baseline's own score (0.484), never its gate
+    assert t5["gate"] == "Public b-mc2 exact, 64 rows"
+    evidence = {row["gate"]: row["value"] for row in sql.data["evidence"]}
+    assert (evidence[t5["gate"]], t5["score"]) == ("0.531", "0.484")  # +4.7 points
+    # `Current artifact shape`: the public adapter under runs/ is the private weights location; the
+    # rest (second adapter, routers, smokes, fixtures, reports) are notes, never surface paths
+    assert sql.data["weights"] == {
+        "location": "runs/2026-07-02-sql-public-bmc2/qwen06-public-bmc2-v4-joinweighted.lora"}
+    assert "surface" not in sql.data
+    assert sql.data["notes"][:2] == [
+        "Synthetic adapter: runs/2026-07-02-sql-expanded-qwen06/qwen06-sql-expanded.lora",
+        "Router: scripts/run_sql_routed_generate.py"]
+    assert sql.document.positions.values[("weights", "location")].line == _real_line(
+        text, "qwen06-public-bmc2-v4-joinweighted.lora")
+    # its release blocker says the performance numbers are missing
+    assert sql.data["performance"]["latency_ms"] is None
+    assert sql.data["performance"]["note"].startswith("Release blocker: Performance numbers missing")
 
 
 # --- identical results: golden snapshots taken with the full-inline-parse reader ----------------

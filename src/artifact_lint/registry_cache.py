@@ -26,10 +26,12 @@ from typing import Any
 from artifact_lint.loader import Document, SourceMap
 from artifact_lint.registry_types import DocArtifact, ListRow, PolicyRow, RegistryDocument
 
-FORMAT = 2  # 2: positions packed (`SourceMap.pack`)
+FORMAT = 3  # 2: positions packed (`SourceMap.pack`); 3: numbers as written, and what §6.1 reads (self rows,
+#   weights, notes, provenance, performance, prose evidence)
 # The code whose behaviour the entries record: a change to any of these files
 # (an edit, or a new markdown-it-py) names different entries.
 READER_MODULES = ("artifact_lint.registry_doc", "artifact_lint.registry_markdown", "artifact_lint.registry_entry",
+                  "artifact_lint.registry_tables", "artifact_lint.registry_reading", "artifact_lint.measures",
                   "artifact_lint.registry_types", "artifact_lint.loader", "artifact_lint.registry_cache", "markdown_it")
 KEEP = 32  # entries kept; older ones are removed when a new one is written
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from artifact_lint.registry_entry import LABELS, Builder, columns_of
+from artifact_lint.registry_entry import LABELS, Builder
+from artifact_lint.registry_tables import columns_of
 from artifact_lint.registry_markdown import (
     NEWLINE, SPACES, Block, Table, norm, parse_inline, parser, read_blocks, text_at,
 )

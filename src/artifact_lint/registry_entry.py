@@ -5,7 +5,7 @@ How a detail section maps onto the artifact fields:
 | Markdown (label as a paragraph, bold text or heading) | field |
 |---|---|
 | `Status: <state>` | `state` (wins over the list table's state) |
-| `Committed surface:` bullets | `surface` |
+| `Committed surface:` bullets | `surface` (paths and URLs; see below) |
 | `Measured evidence:` / `Recorded evidence:` table | `evidence` |
 | `Competitive context:` table | `competition` |
 | `Release blockers:` table | `blockers` |
@@ -14,37 +14,44 @@ How a detail section maps onto the artifact fields:
 | `Rejected alternatives:` table | `rejected_alternatives` |
 | `External source notes:` bullets | `source_notes` |
 | `Publishable now:` / `Public value:` paragraph(s) | `publishable_now` / `public_value` |
+| `HF repo: <url>` (a line, or a surface bullet) | `weights.location` |
+| `Current artifact shape:` bullets | `weights.location` (a private adapter path), else `notes` |
 
-Evidence tables: the first column names the gate. One value column gives
-`{gate, value}`. Two value columns are before/after (`Stock | Specialist`):
-`{gate, baseline, value, baseline_name}` with the before column's header as
-`baseline_name` (a column headed like a baseline, e.g. `Stock`, is the before
-column wherever it stands). With more value columns, the baseline-like column
-(if any) is the baseline and the last other column the value; without one, the
-first column is the artifact's own value; the remaining columns are kept in
-`note` as `header: value` pairs (a `Decision` column too). Columns headed
-`Metric`, `Fixture`, `Scorer`, `Note`, `n` (not the first) fill those keys. A table
-whose first column is not a gate column and that has several measured columns
-(an attempt ledger, `Attempt | <results...> | Decision`) is flattened into one
-row per measured cell, gate `<row> / <column>`, with the decision as `note`.
+How tables read is in `registry_tables`. The rest is read as a reviewer would
+(artifact-format §6.1, the heuristics in `registry_reading`):
 
-Cell values of measured columns: a plain number (`0.531`) becomes a float; `-`,
-an en or em dash, or an empty cell means "not measured" and omits the key;
-anything else (`58%`, `77.1-96%`, `0.531 / 0.860`) stays a string.
+- a surface bullet that is a Hugging Face model repository (`HF repo: <url>`, or
+  the URL alone) is `weights.location`; a bullet naming an adapter or weights
+  (`Public adapter: runs/...`) at a private path (`runs/`, a cache, a home folder)
+  is a private `weights.location`; a shell command (`python3 scripts/x.py ...`)
+  is not a path and goes to `notes`, with the label;
+- a table under no field label is evidence when its first column is a gate or
+  it has an `Evidence / readout` column;
+- the section's prose (paragraphs that are not a field's value, an unknown
+  label's paragraph included) gives: an evidence row for each sentence that
+  states a measured figure ("... scored 40/40", `note` saying it was stated in
+  prose); `provenance`; with the evidence rows and the blockers, `performance`;
+- competition rows that describe the artifact itself get `self: true`, and a
+  `Direct` row without a gate takes the one evidence gate its metric and readout
+  identify.
 """
-
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 from markdown_it.token import Token
 
 from artifact_lint.findings import Position
 from artifact_lint.loader import Document, PathKey, SourceMap
-from artifact_lint.registry_markdown import Block, Row, Table, clean, norm, reduce_inline, text_at
+from artifact_lint.measures import parse_measure
+from artifact_lint.registry_markdown import Block, Row, clean, norm, reduce_inline
+from artifact_lint.registry_reading import (
+    is_command, is_hub_label, is_hub_repo, is_private_path, is_self_row, list_item, names_weights,
+    performance, prose_figure, provenance, resolve_gate, says_not_recorded, sentences,
+)
+from artifact_lint.registry_tables import TableReader
 from artifact_lint.registry_types import DocArtifact
 
 
@@ -70,12 +77,18 @@ LABELS: dict[str, str] = {
     "source notes": "source_notes",
     "publishable now": "publishable_now",
     "public value": "public_value",
+    "hf repo": "weights",
+    "hugging face repo": "weights",
+    "weights": "weights",
+    "weights location": "weights",
+    "current artifact shape": "shape",
+    "artifact shape": "shape",
 }
 _UNKNOWN = "?"
 _TABLE_FIELDS = ("evidence", "competition", "blockers", "rejected_alternatives")
-_LIST_FIELDS = ("surface", "source_notes")
+_LIST_FIELDS = ("surface", "source_notes", "shape")  # shape: bullets that are weights or notes
 _PROSE_FIELDS = ("next_release_action", "publishable_now", "public_value")
-_LINE_FIELDS = ("state", "website")
+_LINE_FIELDS = ("state", "website", "weights")
 _NONE_WORDS = {"none", "none.", "n/a", "-", "nothing", "nothing yet", "none yet", "[]"}
 
 _LABEL = re.compile(
@@ -127,44 +140,6 @@ def _first_value(rest: list[Token]) -> str:
     return text.split(" ", 1)[0] if text else ""
 
 
-# --- value conversion ------------------------------------------------------------------
-
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_NOT_MEASURED = {"", "-", "–", "—"}
-
-
-def _measure(text: str) -> float | str | None:
-    """A measured cell: a float for a plain number, None when not measured, else text."""
-    text = text.strip()
-    if text in _NOT_MEASURED:
-        return None
-    if _NUMBER.fullmatch(text):
-        number = float(text)
-        if math.isfinite(number):
-            return number
-    return text
-
-
-def _int(text: str) -> int | None:
-    text = text.strip().replace(",", "")
-    return int(text) if text.isdigit() and len(text) < 19 else None
-
-
-_BASELINE_WORDS = {"stock", "baseline", "before", "base", "original", "upstream", "reference"}
-_GATE_HEADERS = {"gate", "gates", "benchmark", "eval", "evaluation", "check", "suite", "slice",
-                 "metric", "measure"}
-_EVIDENCE_META = {"metric": "metric", "fixture": "fixture", "scorer": "scorer",
-                  "note": "note", "notes": "note", "n": "n", "rows": "n"}
-
-
-def _is_gate_header(name: str) -> bool:
-    return name in _GATE_HEADERS or "gate" in name.split()
-
-
-def _is_baseline(name: str) -> bool:
-    return bool(set(re.findall(r"[a-z]+", name)) & _BASELINE_WORDS)
-
-
 # --- building one artifact ---------------------------------------------------------------
 
 _ORDER = (
@@ -175,7 +150,16 @@ _ORDER = (
 )
 
 
-class Builder:
+class _Said(NamedTuple):
+    """A sentence of the section's prose, with the lines of its paragraph."""
+
+    text: str
+    line: int
+    end: int
+    leads_label: bool  # the first sentence of a paragraph that starts with an unknown label
+
+
+class Builder(TableReader):
     """Collects one artifact's fields and their positions."""
 
     def __init__(self, artifact_id: str, text: str, lines: list[str]) -> None:
@@ -187,6 +171,9 @@ class Builder:
         self.list_state: str | None = None
         self.status_state: str | None = None
         self.prose: dict[str, list[str]] = {}
+        self.said: list[_Said] = []
+        self.own_names: list[str] = []
+        self.detailed = False
 
     # positions
 
@@ -231,6 +218,8 @@ class Builder:
             joined = " ".join(p for p in parts if p)
             if joined:
                 self.data[name] = joined
+        if self.detailed:
+            self._read_as_a_reviewer()
         ordered = {k: self.data[k] for k in _ORDER if k in self.data}
         return DocArtifact(self.id, Document(ordered, self.positions, self.text),
                            self.status_state, self.list_state)
@@ -255,6 +244,7 @@ class Builder:
         if "id" not in self.data:
             self.put(("id",), self.id, self.at(heading.line, self.id))
             self.positions.values[()] = Position(heading.line, 1)
+        self.detailed = True
         current: str | None = None
         for block in body:
             label = _label(block)
@@ -262,14 +252,21 @@ class Builder:
                 current = label.target
                 self._label_value(block, label)
                 continue
-            if current is None or current == _UNKNOWN:
-                continue
             if block.kind == "paragraph":
-                self._paragraph(current, block)
-            elif block.kind == "table" and block.table is not None and current in _TABLE_FIELDS:
-                self._table(current, block.table)
+                if not self._paragraph(current, block):
+                    self._say(block, leads_label=False)
+            elif block.kind == "table" and block.table is not None:
+                if current in _TABLE_FIELDS:
+                    self._table(current, block.table)
+                else:
+                    self._other_table(block.table)
             elif block.kind == "list" and current in _LIST_FIELDS:
                 self._list(current, block)
+
+    def _say(self, block: Block, leads_label: bool) -> None:
+        """Keep a prose paragraph's sentences (provenance, prose evidence, performance)."""
+        for index, sentence in enumerate(sentences(block.text)):
+            self.said.append(_Said(sentence, block.line, block.end, leads_label and index == 0))
 
     def _label_value(self, block: Block, label: _Label) -> None:
         """A value written on the label's own line: `Status: x`, `Website page: x`."""
@@ -277,7 +274,11 @@ class Builder:
         if not rest_text:
             return
         name = label.target
-        if name in _LINE_FIELDS:
+        if name == _UNKNOWN:
+            self._say(block, leads_label=True)  # `Purpose: ...`, `Release decision: ...`
+        elif name == "weights":
+            self._weights(_website(label.rest), self.at(block.line, _website(label.rest), block.end))
+        elif name in _LINE_FIELDS:
             self._line_field(name, block.line, _first_value(label.rest) if name == "state"
                              else _website(label.rest), block.end)
         elif name in _PROSE_FIELDS:
@@ -285,16 +286,22 @@ class Builder:
         elif name in _TABLE_FIELDS and norm(rest_text) in _NONE_WORDS and name not in self.data:
             self.set_top(name, [], Position(block.line, 1))
 
-    def _paragraph(self, name: str, block: Block) -> None:
+    def _paragraph(self, name: str | None, block: Block) -> bool:
+        """Read a paragraph as the value of the current label; False when it is not one."""
         text = block.text
         if name in _PROSE_FIELDS:
             self._prose(name, text, block)
-        elif name in _LINE_FIELDS and not self._line_done(name):
+        elif name == "weights" and "weights" not in self.data:
+            self._weights(_website(block.children), self.at(block.line, _website(block.children), block.end))
+        elif name in ("state", "website") and not self._line_done(name):
             value = (_first_value(block.children) if name == "state"
                      else _website(block.children))
             self._line_field(name, block.line, value, block.end)
         elif name in _TABLE_FIELDS and norm(text) in _NONE_WORDS and name not in self.data:
             self.set_top(name, [], Position(block.line, 1))
+        else:
+            return False
+        return True
 
     def _line_done(self, name: str) -> bool:
         return self.status_state is not None if name == "state" else name in self.data
@@ -315,193 +322,131 @@ class Builder:
         self.prose[name].append(text)
 
     def _list(self, name: str, block: Block) -> None:
-        if name not in self.data:
-            self.set_top(name, [], Position(block.line, 1))
+        if name == "source_notes":
+            self._ensure(name, block.line)
+            for item in block.items:
+                value = clean(item.text)
+                if value:
+                    self.put((name, len(self.data[name])), value, self.at(item.line, value, item.end))
+            return
+        if name == "surface":
+            self._ensure(name, block.line)
         for item in block.items:
-            # a surface bullet is a path or URL: `path`, or `Label: path`
-            value = item.code[0] if name == "surface" and len(item.code) == 1 else item.text
+            label, value = list_item(item.text, item.code)
             value = clean(value)
-            if value:
-                index = len(self.data[name])
-                self.put((name, index), value, self.at(item.line, value, item.end))
+            if not value:
+                continue
+            position = self.at(item.line, value, item.end)
+            if (is_hub_label(label) or is_hub_repo(value)) and self._weights(value, position):
+                continue
+            if names_weights(label) and is_private_path(value) and self._weights(value, position):
+                continue
+            if name == "surface" and not is_command(value):
+                self.put(("surface", len(self.data["surface"])), value, position)
+            else:  # a command, or the rest of an artifact's shape: routers, smokes, reports
+                self._note(f"{label}: {value}" if label else value, position)
 
-    # tables
+    def _weights(self, location: str, position: Position) -> bool:
+        """Set `weights.location` unless it is set already; whether it was set."""
+        location = clean(location)
+        if not location or "weights" in self.data:
+            return False
+        self.put(("weights",), {}, position)
+        self.put(("weights", "location"), location, position)
+        return True
 
-    def _table(self, name: str, table: Table) -> None:
+    def _note(self, text: str, position: Position) -> None:
+        self._ensure_at("notes", position)
+        self.put(("notes", len(self.data["notes"])), text, position)
+
+    def _ensure_at(self, name: str, position: Position) -> None:
         if name not in self.data:
-            self.set_top(name, [], Position(table.line, 1))
-        reader: Callable[[Table], None] = {
-            "evidence": self._evidence,
-            "competition": self._competition,
-            "blockers": self._blockers,
-            "rejected_alternatives": self._rejected,
-        }[name]
-        reader(table)
+            self.set_top(name, [], position)
 
-    def _row(self, name: str, line: int) -> PathKey:
-        """Append an empty mapping row to list field `name`; its path."""
-        path: PathKey = (name, len(self.data[name]))
-        self.put(path, {}, Position(line, 1), key=False)
-        return path
+    # what the section says beyond its fields (artifact-format §6.1)
 
-    def _cell(self, path: PathKey, key: str, row: Row, index: int | None,
-              value: Any = None, measured: bool = False) -> None:
-        """Set row field `key` from cell `index` (or from `value` when given)."""
-        if index is None or index >= len(row.cells):
-            if value is not None:
-                self.put(path + (key,), value, Position(row.line, 1))
+    def _read_as_a_reviewer(self) -> None:
+        self._prose_evidence()
+        self._competition_roles()
+        if self.said and "provenance" not in self.data:
+            found = provenance([said.text for said in self.said])
+            if found:
+                self._mapping("provenance", found, Position(self.said[0].line, 1))
+        if "performance" not in self.data:
+            self._performance()
+
+    def _mapping(self, name: str, values: dict[str, Any], position: Position) -> None:
+        self.put((name,), {}, position)
+        for key, value in values.items():
+            self.put((name, key), value, position)
+
+    def _prose_evidence(self) -> None:
+        """A sentence stating a measured figure is an evidence row (unless a row has it)."""
+        for said in self.said:
+            figure = prose_figure(said.text)
+            if figure is None:
+                continue
+            rows = self.data.get("evidence") or []
+            if any(_same_gate(row.get("gate"), figure.gate) or _same_value(row.get("value"), figure.value)
+                   for row in rows):
+                continue
+            position = self.at(said.line, figure.value, said.end)
+            self._ensure_at("evidence", position)
+            path: PathKey = ("evidence", len(self.data["evidence"]))
+            self.put(path, {}, position, key=False)
+            self.put(path + ("gate",), figure.gate, position)
+            self.put(path + ("value",), figure.value, position)
+            self.put(path + ("note",), f"Stated in prose, not in an evidence table: {said.text}", position)
+
+    def _competition_roles(self) -> None:
+        """`self: true` on the artifact's own rows; a gate for each gate-less `Direct` row."""
+        rows = self.data.get("competition") or []
+        evidence = [row for row in self.data.get("evidence") or [] if isinstance(row, dict)]
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            position = self.positions.values.get(("competition", index), Position(1, 1))
+            if is_self_row(row, self.id, self.own_names):
+                self.put(("competition", index, "self"), True, position)
+            elif str(row.get("label") or "").strip().casefold() == "direct" and not row.get("gate"):
+                found = resolve_gate(row, evidence)
+                if found is not None:
+                    self.put(("competition", index, "gate"), evidence[found]["gate"], position)
+
+    def _performance(self) -> None:
+        """Runtime figures from the evidence rows and the prose, or the sentence (else the
+        release blocker) saying they were not recorded."""
+        texts: list[tuple[str, int]] = []  # what may state a figure, with its line
+        for index, row in enumerate(self.data.get("evidence") or []):
+            if isinstance(row, dict) and isinstance(row.get("gate"), str) and isinstance(row.get("value"), str):
+                texts.append((f"{row['gate']}: {row['value']}", self.positions.values[("evidence", index)].line))
+        texts += [(said.text, said.line) for said in self.said]
+        stated = [said for said in self.said if says_not_recorded(said.text)]
+        notes = ([(said.text, said.line) for said in stated if not said.leads_label]
+                 or [(said.text, said.line) for said in stated])
+        for index, row in enumerate(self.data.get("blockers") or [] if not notes else []):
+            if isinstance(row, dict) and says_not_recorded(str(row.get("blocker") or "")):
+                text = ": ".join(str(row[key]) for key in ("blocker", "why") if row.get(key))
+                notes.append((f"Release blocker: {text}", self.positions.values[("blockers", index)].line))
+        found = performance([text for text, _ in texts], [text for text, _ in notes])
+        if found is None:
             return
-        cell = row.cells[index]
-        if value is None:
-            value = _measure(cell.text) if measured else (cell.text or None)
-        if value is not None:
-            self.put(path + (key,), value, Position(row.line, cell.column))
-
-    def _evidence(self, table: Table) -> None:
-        names = table.names
-        if not names:
-            return
-        meta = {i: _EVIDENCE_META[n] for i, n in enumerate(names) if i and n in _EVIDENCE_META}
-        values = [i for i in range(1, len(names)) if i not in meta]
-        measured = [i for i in values if names[i] != "decision"]
-        if not _is_gate_header(names[0]) and len(measured) > 1:
-            self._ledger(table, meta, values)
-            return
-        value_col, base_col = _value_columns(names, measured)
-        extra = [i for i in values if i not in (value_col, base_col)]
-        for row in table.rows:
-            if not row.cells or not row.cells[0].text:
-                continue
-            path = self._row("evidence", row.line)
-            self._cell(path, "gate", row, 0)
-            self._cell(path, "value", row, value_col, measured=True)
-            if base_col is not None and _measure(text_at(row, base_col)) is not None:
-                self._cell(path, "baseline", row, base_col, measured=True)
-                self._cell(path, "baseline_name", row, base_col,
-                           value=table.header[base_col].text or None)
-            self._meta(path, row, meta, extra, table)
-
-    def _meta(self, path: PathKey, row: Row, meta: dict[int, str], extra: list[int],
-              table: Table) -> None:
-        notes = [f"{table.header[i].text}: {text_at(row, i)}" for i in extra
-                 if _measure(text_at(row, i)) is not None]
-        for index, key in meta.items():
-            if key == "n":
-                number = _int(text_at(row, index))
-                if number is not None:
-                    self._cell(path, "n", row, index, value=number)
-            elif key == "note":
-                if text_at(row, index):
-                    notes.insert(0, text_at(row, index))
-            else:
-                self._cell(path, key, row, index)
-        if notes:
-            self._cell(path, "note", row, None, value="; ".join(notes))
-
-    def _ledger(self, table: Table, meta: dict[int, str], values: list[int]) -> None:
-        """An attempt ledger: one evidence row per (row, measured column)."""
-        decision = next((i for i in values if table.names[i] == "decision"), None)
-        measured = [i for i in values if i != decision]
-        for row in table.rows:
-            label = text_at(row, 0)
-            if not label:
-                continue
-            for index in measured:
-                if _measure(text_at(row, index)) is None:
-                    continue
-                path = self._row("evidence", row.line)
-                gate = f"{label} / {table.header[index].text}"
-                self._cell(path, "gate", row, 0, value=gate)
-                self._cell(path, "value", row, index, measured=True)
-                self._meta(path, row, meta, [], table)
-                if decision is not None and text_at(row, decision):
-                    note = self.data["evidence"][path[1]].get("note")
-                    decided = f"{table.header[decision].text}: {text_at(row, decision)}"
-                    self._cell(path, "note", row, decision,
-                               value=f"{note}; {decided}" if note else decided)
-
-    def _competition(self, table: Table) -> None:
-        columns = columns_of(table.names, {
-            "system": ("system", "competitor", "model"),
-            "metric": ("metric",),
-            "score": ("score", "result", "value"),
-            "label": ("comparable?", "comparable", "label", "comparability"),
-            "readout": ("readout", "reading", "notes", "note"),
-            "gate": ("gate",),
-        })
-        for row in table.rows:
-            if not any(cell.text for cell in row.cells):
-                continue
-            path = self._row("competition", row.line)
-            for key in ("system", "metric", "score", "label", "readout", "gate"):
-                self._cell(path, key, row, columns.get(key), measured=key == "score")
-
-    def _blockers(self, table: Table) -> None:
-        columns = columns_of(table.names, {
-            "blocker": ("blocker", "blockers"),
-            "why": ("why it matters", "why", "impact"),
-            "unblock": ("unblock action", "unblock", "action", "unblocker"),
-        }, contains=True)
-        for row in table.rows:
-            if not any(cell.text for cell in row.cells):
-                continue
-            path = self._row("blockers", row.line)
-            for key in ("blocker", "why", "unblock"):
-                self._cell(path, key, row, columns.get(key))
-
-    def _rejected(self, table: Table) -> None:
-        names = table.names
-        if not names:
-            return
-        decision = next((i for i, n in enumerate(names) if n == "decision"), None)
-        if decision is None and len(names) > 1:
-            decision = len(names) - 1
-        results = [i for i in range(1, len(names)) if i != decision]
-        for row in table.rows:
-            if not text_at(row, 0):
-                continue
-            path = self._row("rejected_alternatives", row.line)
-            self._cell(path, "attempt", row, 0)
-            self.put(path + ("results",), {}, Position(row.line, 1))
-            for index in results:
-                value = _measure(text_at(row, index))
-                if value is not None and table.header[index].text:
-                    self._cell(path + ("results",), table.header[index].text, row, index,
-                               value=value)
-            self._cell(path, "decision", row, decision)
+        line = next((line for text, line in texts if performance([text], []) is not None),
+                    notes[0][1] if notes else 1)
+        self._mapping("performance", found, Position(line, 1))
 
 
-def _value_columns(names: list[str], values: list[int]) -> tuple[int | None, int | None]:
-    """(value column, baseline column) among the measured columns of an evidence table."""
-    if not values:
-        return None, None
-    if len(values) == 1:
-        return values[0], None
-    baseline = next((i for i in values if _is_baseline(names[i])), None)
-    if len(values) == 2:
-        first, second = values
-        if baseline == second:
-            return first, second
-        return second, first
-    if baseline is None:
-        return values[0], None
-    return [i for i in values if i != baseline][-1], baseline
+def _same_gate(a: Any, b: str) -> bool:
+    return isinstance(a, str) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def columns_of(names: list[str], wanted: dict[str, tuple[str, ...]],
-             contains: bool = False) -> dict[str, int]:
-    """Column index per key, matching header names exactly (or by substring)."""
-    found: dict[str, int] = {}
-    taken: set[int] = set()
-    for key, aliases in wanted.items():
-        for alias in aliases:
-            index = next((i for i, n in enumerate(names) if i not in taken and (
-                n == alias or (contains and alias in n))), None)
-            if index is not None:
-                found[key] = index
-                taken.add(index)
-                break
-    return found
+def _same_value(a: Any, b: str) -> bool:
+    if a is None:
+        return False
+    if isinstance(a, str) and a.strip() == b.strip():
+        return True
+    first, second = parse_measure(a).single, parse_measure(b).single
+    return first is not None and second is not None and first.matches(second) and second.matches(first)
 
 
 def _website(rest: list[Token]) -> str:
