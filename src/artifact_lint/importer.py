@@ -3,12 +3,19 @@
 The files are written with ruamel.yaml in the artifact format's field order. A
 required field the document does not give is left out and named in the file's
 header comment, so `artifact-lint check` reports exactly what is still to write.
+
+Everything the reader took from the document is kept: weights location, self
+rows, competitor columns as unlabelled competition rows, prose evidence and
+provenance, performance, notes. Measured values keep the text they were written
+with: the reader gives `"0.860"` as written, and it is written back as the plain
+YAML number `0.860` (not `0.86`, not the string `'0.860'`).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -35,6 +42,45 @@ def _ordered(data: dict[str, Any]) -> dict[str, Any]:
     return {key: data[key] for key in FIELD_ORDER if key in data}
 
 
+class _Verbatim(str):
+    """A number as the document wrote it (`0.860`, `1.00`): dumped as a plain YAML number."""
+
+
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+# The measured values of each row list: where a number may stand for itself.
+_MEASURED = {"evidence": ("value", "baseline"), "competition": ("score",), "claims": ("delta",)}
+
+
+def _verbatim(value: Any) -> Any:
+    return _Verbatim(value) if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value.strip()) else value
+
+
+def _with_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with every measured value that is a number written as text marked `_Verbatim`."""
+    out = dict(data)
+    for name, keys in _MEASURED.items():
+        rows = data.get(name)
+        if isinstance(rows, list):
+            out[name] = [{key: _verbatim(item) if key in keys else item for key, item in row.items()}
+                         if isinstance(row, dict) else row for row in rows]
+    rejected = data.get("rejected_alternatives")
+    if isinstance(rejected, list):
+        out["rejected_alternatives"] = [
+            {**row, "results": {k: _verbatim(v) for k, v in row["results"].items()}}
+            if isinstance(row, dict) and isinstance(row.get("results"), dict) else row for row in rejected]
+    return out
+
+
+def _represent_null(representer: Any, _value: None) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")  # `x: null`, not `x:`
+
+
+def _represent_verbatim(representer: Any, value: _Verbatim) -> Any:
+    text = value.strip()
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, text)
+
+
 def _missing(data: dict[str, Any]) -> list[str]:
     result = validate(Artifact, data)
     return sorted({".".join(str(p) for p in issue.path) for issue in result.of_kind("missing")
@@ -49,7 +95,7 @@ def render_artifact(entry: ArtifactFile, source: str) -> str:
     from ruamel.yaml.comments import CommentedMap
 
     data = entry.document.data if entry.document else {}
-    body = CommentedMap(_ordered(data))
+    body = CommentedMap(_ordered(_with_numbers(data)))
     header = [f"Imported from {source} by `artifact-lint import`."]
     missing = _missing(data)
     if missing:
@@ -57,6 +103,8 @@ def render_artifact(entry: ArtifactFile, source: str) -> str:
         header.append("Add them here; `artifact-lint check` reports each one until then.")
     body.yaml_set_start_comment("\n".join(header))
     yaml = YAML()
+    yaml.representer.add_representer(_Verbatim, _represent_verbatim)
+    yaml.representer.add_representer(type(None), _represent_null)
     yaml.width = 4096  # one value per line: clean diffs, no trailing spaces from folding
     yaml.indent(mapping=2, sequence=4, offset=2)
     stream = io.StringIO()
