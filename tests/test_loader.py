@@ -421,6 +421,75 @@ def test_deep_nesting_json() -> None:
     assert "nest" in error.message.lower() or "depth" in error.message.lower()
 
 
+# --- JSON keeps to the same limits as YAML (issue 15) ------------------------
+
+
+@pytest.mark.parametrize("depth", [101, 150, 900, 5000, 100_000])
+def test_json_deeper_than_max_depth_is_a_load_error_with_its_position(depth: int) -> None:
+    """`{"id": .., "v": [[[...]]]}`: `v` is at depth 1, so the bracket at depth 101 is the 101st."""
+    prefix = '{"id": "deep", "v": '
+    error = _error(prefix + "[" * depth + "]" * depth + "}", ".json")
+    assert error.message == "nested deeper than 100 levels"
+    assert error.position == Position(1, len(prefix) + 101)
+    if depth < 1000:  # beyond, libyaml's own nesting limit speaks first
+        assert _error(prefix + "[" * depth + "]" * depth + "}", ".yaml") == error  # YAML reads the same text so
+
+
+def test_json_nesting_on_many_lines() -> None:
+    text = '{\n  "id": "deep",\n  "v":\n' + "".join("  " * i + '{"k":\n' for i in range(120)) + "1" + "}" * 120 + "}"
+    error = _error(text, ".json")
+    assert error.message == "nested deeper than 100 levels"
+    assert error.position == Position(3 + 101, 1 + 2 * 100)  # the mapping opened on the 101st `{"k":` line
+
+
+def test_json_at_max_depth_loads_with_positions() -> None:
+    doc = load_text(('{"id": "deep", "v": ' + "[" * 100 + "]" * 100 + "}").encode(), ".json")
+    assert isinstance(doc, Document)
+    assert doc.positions.value(("v",)) == Position(1, 21)
+    assert doc.positions.value(("v",) + (0,) * 99) == Position(1, 21 + 99)
+
+
+def test_json_depth_and_node_limits_are_configurable() -> None:
+    # 7 values; `"x"` is the 7th, at depth 4 (column 40); brackets in strings do not count
+    text = '{"a": "[[[[{{{{", "b": {"c": [1, {"d": "x"}]}}'
+    assert isinstance(load_text(text.encode(), ".json", Limits(max_depth=4)), Document)
+    error = _error(text, ".json", Limits(max_depth=3))
+    assert error == LoadError("nested deeper than 3 levels", Position(1, 40))
+    assert error == _error(text, ".yaml", Limits(max_depth=3))
+    assert _error(text, ".json", Limits(max_depth=2)).position == Position(1, 31)  # `1`, the first at depth 3
+    assert isinstance(load_text(text.encode(), ".json", Limits(max_nodes=7)), Document)
+    error = _error(text, ".json", Limits(max_nodes=6))
+    assert error.position == Position(1, 40) == _error(text, ".yaml", Limits(max_nodes=6)).position
+    assert "more than 6 values" in error.message and "max-nodes" in error.message
+
+
+def test_json_over_max_nodes_by_size() -> None:
+    text = '{"a": [' + ", ".join(["[1, 2]"] * 70_000) + "]}"  # 210,002 values
+    error = _error(text, ".json")
+    # the root and `a` are 2 values, each row 3: the 200,001st is the `[` of row 66,667
+    assert error.position == Position(1, len('{"a": [') + 66_666 * len("[1, 2], ") + 1)
+    assert "more than 200000 values" in error.message
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_deep_json_artifact_through_the_command_line(tmp_path: Path, depth: int) -> None:
+    """Once a RecursionError and exit 2 (900 deep); now AL001 with its position, exit 1."""
+    import json
+
+    from conftest import build_fixture_repo
+
+    root = build_fixture_repo(tmp_path)
+    prefix = '{"id": "deep", "v": '
+    (root / "artifacts" / "deep.json").write_text(prefix + "[" * depth + "]" * depth + "}\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "artifact_lint", "check", "--format", "json", "artifacts/deep.json"],
+                          cwd=root, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    findings = [f for f in json.loads(proc.stdout)["findings"] if f["path"] == "artifacts/deep.json"]
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
+        ("AL001", 1, len(prefix) + 101, "nested deeper than 100 levels")]
+
+
 def test_depth_limit_is_configurable() -> None:
     _error("a:\n  b:\n    c:\n      d: 1\n", limits=Limits(max_depth=2))
     assert isinstance(load_text(b"a:\n  b: 1\n", ".yaml", Limits(max_depth=2)), Document)

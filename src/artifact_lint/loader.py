@@ -510,8 +510,69 @@ def _json_error(text: str, message: str, limits: Limits) -> _LoadFailure:
     return _LoadFailure(message)
 
 
+# A JSON value as it starts, once `json` has said the text is valid: a string (group 1 is
+# set when it is a key), a container, a number or a literal; and a container's end.
+_JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"(\s*:)?|[\[{]|[\]}]|-?[0-9][0-9.eE+-]*|true|false|null')
+
+
+def _json_limit_failure(text: str, limits: Limits) -> _LoadFailure | None:
+    """The first value, in file order, beyond `max-nodes` or `max-depth`, as the YAML builder
+    reports it (the node count first, then the depth); None when there is none. Reads the
+    text, not the parsed value, so it works whatever the depth and gives a position."""
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
+    count = depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        first = text[match.start()]
+        if first in "]}":
+            depth -= 1
+            continue
+        if first == '"' and match.group(1) is not None:
+            continue  # a key
+        count += 1
+        if count > max_nodes:
+            return _LoadFailure(f"more than {max_nodes} values; raise `max-nodes` if this file is genuine",
+                                _offset_position(text, match.start()))
+        if depth > max_depth:
+            return _LoadFailure(f"nested deeper than {max_depth} levels", _offset_position(text, match.start()))
+        if first in "[{":
+            depth += 1
+    return None
+
+
+def _json_within_limits(data: Any, limits: Limits) -> bool:
+    """Whether parsed JSON keeps to `max-nodes` and `max-depth` (iterative: any depth)."""
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > max_nodes or depth > max_depth:
+            return False
+        if value.__class__ is dict:
+            stack.extend((child, depth + 1) for child in value.values())
+        elif value.__class__ is list:
+            stack.extend((child, depth + 1) for child in value)
+    return True
+
+
+def _check_json_limits(text: str, data: Any, limits: Limits) -> None:
+    """Raise the `_LoadFailure` of a JSON file over `max-depth` or `max-nodes`, with its position.
+
+    The same limits as YAML's: without them a file nested a few hundred deep passed the
+    loader and ended the run with RecursionError further on. Most files cannot be over
+    either limit (fewer brackets than `max-depth`, fewer characters than `max-nodes`),
+    and for them this costs two counts of the text."""
+    if (text.count("[") + text.count("{") <= limits.max_depth and len(text) <= limits.max_nodes) \
+            or _json_within_limits(data, limits):
+        return
+    failure = _json_limit_failure(text, limits)
+    if failure is not None:  # always, as the text parsed
+        raise failure
+
+
 def parse_json(text: str, limits: Limits = Limits()) -> Document:
-    """Parse JSON strictly, then compose it as YAML for positions."""
+    """Parse JSON strictly (within the depth and node limits), then compose it as YAML for positions."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -519,7 +580,11 @@ def parse_json(text: str, limits: Limits = Limits()) -> Document:
     except ValueError as exc:
         raise _json_error(text, str(exc), limits) from None
     except RecursionError:
-        raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
+        # deeper than `json` can go; the text says where the limit was passed
+        failure = _json_limit_failure(text, limits)
+        raise (failure or _LoadFailure(f"nested too deeply for the JSON parser (`max-depth` is {limits.max_depth});"
+                                       " nest the file less deeply")) from None
+    _check_json_limits(text, data, limits)
     try:
         # libyaml rejects surrogate escapes that JSON allows (`"\ud83d\ude00"`); an
         # escape of the same length keeps every position where it was.
