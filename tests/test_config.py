@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -347,3 +348,149 @@ def test_pyproject_tool_table_not_a_table(tmp_path: Path) -> None:
     _write(tmp_path / "pyproject.toml", '[tool]\n"artifact-lint" = 3\n')
     with pytest.raises(ConfigError, match="pyproject.toml"):
         load_config(tmp_path / "pyproject.toml", tmp_path, KNOWN)
+
+
+# --- configuration hygiene (cli.md, Additions) ---------------------------------------------
+# A config, policy, registry document or baseline that cannot be used is exit 2 naming
+# it: never a silent fall-back to defaults, never a hang on a pipe, never a file read
+# from outside the root.
+
+SECRET = "TOPSECRET-4f1e"
+
+
+def _cli(root: Path, *args: str, monkeypatch: pytest.MonkeyPatch | None = None):  # type: ignore[no-untyped-def]
+    from test_cli import cli
+
+    return cli(root, *args, monkeypatch=monkeypatch)
+
+
+def _process(root: Path, *args: str):  # type: ignore[no-untyped-def]
+    from test_cli import process
+
+    return process(root, *args)
+
+
+def _fifo(path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+def _one_error_line(run, *needles: str) -> None:  # type: ignore[no-untyped-def]
+    assert run.code == 2, (run.stdout, run.stderr)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("artifact-lint: error: "), run.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert SECRET not in run.stdout + run.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return build_fixture_repo(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["[project\nname = 1\n", "[tool.artifact-lint]\nfail-on = \n"])
+def test_a_pyproject_that_is_not_toml_is_exit_2_naming_it(repo: Path, text: str) -> None:
+    _write(repo / "pyproject.toml", text)  # even without our table: it cannot be told
+    _one_error_line(_cli(repo, "check"), "pyproject.toml", "invalid TOML")
+
+
+def test_a_pyproject_that_is_not_utf8_is_exit_2_naming_it(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.artifact-lint]\nfail-on = "warning"\n', encoding="utf-16")
+    _one_error_line(_cli(repo, "check"), "pyproject.toml", "not valid UTF-8")
+
+
+def test_an_unreadable_pyproject_is_exit_2_naming_it(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(repo / "pyproject.toml", TOOL + 'fail-on = "warning"\n')
+    real_open = os.open
+
+    def refusing_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith("pyproject.toml"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    _one_error_line(_cli(repo, "check", monkeypatch=monkeypatch), "pyproject.toml", "Permission denied")
+
+
+@pytest.mark.parametrize("value", ['"x"', '"artifact-lint is great"', "3", "[1]"])
+def test_a_top_level_tool_that_is_not_a_table_does_not_crash(repo: Path, value: str) -> None:
+    _write(repo / "pyproject.toml", f"tool = {value}\n")
+    run = _cli(repo, "check")
+    assert run.code == 0, run.stderr
+    _one_error_line(_cli(repo, "check", "--config", "pyproject.toml"), "pyproject.toml", "`tool` is not a table")
+
+
+@pytest.mark.parametrize("value", ['"999999999999999999999GiB"', '"1e400"', "9223372036854775807",
+                                   "99999999999999999999999999"])
+def test_an_enormous_max_file_size_is_a_config_error(repo: Path, value: str) -> None:
+    _write(repo / "artifact-lint.toml", f"max-file-size = {value}\n")
+    _one_error_line(_cli(repo, "check"), "max-file-size", "1 TiB")
+
+
+def test_sizes_up_to_the_limit_are_accepted() -> None:
+    assert parse_size("1024GiB", "where") == 1024**4
+    assert parse_size("0.5KiB", "where") == 512
+
+
+def test_config_option_naming_a_folder_says_what_it_is(repo: Path) -> None:
+    (repo / "conf").mkdir()
+    _one_error_line(_cli(repo, "check", "--config", "conf"), "`conf`", "is not a regular file (it is a folder)")
+
+
+def test_config_option_naming_a_pipe_is_exit_2_without_waiting(repo: Path) -> None:
+    _fifo(repo / "conf.toml")
+    _one_error_line(_process(repo, "check", "--config", "conf.toml"), "conf.toml", "named pipe")
+
+
+@pytest.mark.parametrize("name", ["artifact-lint.toml", "pyproject.toml"])
+def test_a_discovered_config_that_is_a_pipe_or_folder_is_exit_2(repo: Path, name: str) -> None:
+    _fifo(repo / name)
+    _one_error_line(_process(repo, "check"), name, "not a regular file")
+    os.unlink(repo / name)
+    (repo / name).mkdir()
+    _one_error_line(_process(repo, "check"), name, "folder")
+
+
+def test_a_config_link_leaving_the_root_is_refused_unread(repo: Path, tmp_path: Path) -> None:
+    outside = _write(tmp_path / "outside" / "settings.toml", f'[tool.artifact-lint]\n"{SECRET}" = [\n')
+    (repo / "pyproject.toml").symlink_to(outside)
+    _one_error_line(_cli(repo, "check"), "pyproject.toml", "outside")
+    (repo / "pyproject.toml").unlink()
+    (repo / "linked.toml").symlink_to(outside)
+    _one_error_line(_cli(repo, "check", "--config", "linked.toml"), "linked.toml", "outside")
+    _one_error_line(_cli(repo, "check", "--root", ".", "--config", str(outside)), "settings.toml", "outside")
+
+
+def test_a_policy_outside_the_root_is_refused_unread(repo: Path, tmp_path: Path) -> None:
+    outside = _write(tmp_path / "outside" / "policy.yaml", f"{SECRET}: [\n")
+    _one_error_line(_cli(repo, "check", "--policy", str(outside)), "policy file", "outside")
+    _write(repo / "artifact-lint.toml", 'policy = "../outside/policy.yaml"\n')
+    _one_error_line(_cli(repo, "check"), "key `policy`", "outside")
+    (repo / "artifact-lint.toml").unlink()
+    (repo / "rules").mkdir()
+    (repo / "rules" / "policy.yaml").symlink_to(outside)
+    _one_error_line(_cli(repo, "check"), "rules/policy.yaml", "outside")
+
+
+def test_a_policy_that_is_a_pipe_or_a_folder_is_exit_2(repo: Path) -> None:
+    _fifo(repo / "rules" / "policy.yaml")
+    _one_error_line(_process(repo, "check"), "rules/policy.yaml", "named pipe")
+    (repo / "strict").mkdir()
+    _one_error_line(_cli(repo, "check", "--policy", "strict"), "strict", "folder")
+
+
+def test_baseline_paths_must_be_regular_files_inside_the_root(repo: Path, tmp_path: Path) -> None:
+    outside = _write(tmp_path / "outside" / "baseline.json", f'{{"{SECRET}": 1}}\n')
+    _one_error_line(_cli(repo, "check", "--baseline", str(outside)), "baseline", "outside")
+    _one_error_line(_cli(repo, "check", "--write-baseline", str(tmp_path / "outside" / "new.json")),
+                    "baseline", "outside")
+    _fifo(repo / "baseline.json")
+    _one_error_line(_process(repo, "check", "--baseline", "baseline.json"), "baseline.json", "named pipe")
+    (repo / "base").mkdir()
+    _one_error_line(_cli(repo, "check", "--baseline", "base"), "`base`", "folder")
+    assert _cli(repo, "check", "--write-baseline", "written.json").code == 0
+    assert (repo / "written.json").is_file()

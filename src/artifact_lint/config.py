@@ -145,8 +145,12 @@ def check_file_path(path: Path, root: Path, what: str, shown: str | None = None)
     if not os.path.lexists(path):
         raise error(f"{what} `{shown}` does not exist")
     if not inside(path, root):
-        raise error(f"{what} `{shown}` resolves outside the repository root `{root}` (or is a link that"
-                    " loops); it was not read")
+        try:
+            path.resolve(strict=True)
+            where = f"resolves outside the repository root `{root}`"
+        except (OSError, RuntimeError):
+            where = "is a link that loops or leads nowhere"
+        raise error(f"{what} `{shown}` {where}; it was not read")
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
