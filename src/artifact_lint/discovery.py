@@ -287,6 +287,9 @@ class Finder:
         self.specialists = normalise(config.specialists)
         self.policy = normalise(config.policy or DEFAULT_POLICY)
         self.registry_doc = normalise(config.registry_doc)
+        self._reserved_names = frozenset(
+            n for n in (self.specialists, RULES_FOLDER, self.policy, self.registry_doc, *CONFIG_NAMES) if n)
+        self._reserved_prefixes = tuple(f"{n}/" for n in (self.specialists, RULES_FOLDER) if n)
         self._weights: tuple[str, ...] | None = None
         self._real_root: str | None = None
 
@@ -294,6 +297,8 @@ class Finder:
 
     def reserved(self, relative: str) -> str | None:
         """Why `relative` is never an artifact file, or None."""
+        if relative not in self._reserved_names and not relative.startswith(self._reserved_prefixes):
+            return None
         for folder, why in ((self.specialists, "specialist packages are checked as packages"),
                             (RULES_FOLDER, "the policy folder holds the policy and custom rules")):
             if folder and (relative == folder or relative.startswith(folder + "/")):
@@ -307,10 +312,16 @@ class Finder:
         return None
 
     def excluded_entry(self, folder: str, relative: str, name: str, is_dir: bool) -> str | None:
+        """Why an entry of `folder` (a folder not itself excluded) is excluded, or None."""
         why = self.patterns.match_entry(relative, name, is_dir)
-        if why is None and self.gitignore is not None:
-            why = self.gitignore.match_entry(folder, relative, is_dir)
+        if why is None and self._ignores(folder):
+            why = self.gitignore.match_entry(folder, relative, is_dir)  # type: ignore[union-attr]
         return why
+
+    def _ignores(self, folder: str) -> bool:
+        """Whether any ignore file applies inside `folder` (most repositories: none, so
+        the entries are not matched one by one)."""
+        return self.gitignore is not None and bool(self.gitignore.chain(folder) or self.gitignore.above())
 
     def excluded(self, relative: str, is_dir: bool) -> str | None:
         """Why a root-relative path is excluded (through its folders too), or None."""
@@ -366,7 +377,9 @@ class Finder:
             self._skip(found, folder, why)
             return
         prefix = folder + "/" if folder else ""
-        root = str(self.root)
+        base = self.root / folder if folder else self.root
+        patterns = self.patterns
+        ignores = self._ignores(folder)
         for entry in self._entries(folder):
             name = entry.name
             relative = prefix + name
@@ -379,11 +392,13 @@ class Finder:
                 self._subfolder(folder, entry, relative, found)
                 continue
             # a file, or a folder named like one (AL001 reports it)
-            why = self.reserved(relative) or self.excluded_entry(folder, relative, name, False)
+            why = self.reserved(relative) or patterns.match_entry(relative, name, False)
+            if why is None and ignores:
+                why = self.gitignore.match_entry(folder, relative, False)  # type: ignore[union-attr]
             if why is not None:
                 self._skip(found, relative, why)
             elif relative not in found.metadata and relative not in found.others:
-                path = Path(root, relative)
+                path = base / name  # parses the name only, not the whole path again
                 if lower.endswith(METADATA_SUFFIXES):
                     found.metadata[relative] = path
                 else:
