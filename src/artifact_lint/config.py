@@ -7,7 +7,6 @@ import re
 import stat
 import sys
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -206,10 +205,9 @@ def parse_size(value: Any, where: str) -> int:
     match = _SIZE.match(value) if isinstance(value, str) else None
     if match is None:
         raise ConfigError(expected)
-    try:  # exact for any number of digits: a float would overflow
-        exact = Decimal(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
-    except InvalidOperation:
-        raise ConfigError(expected) from None
+    from fractions import Fraction  # exact for any number of digits, where a float overflows
+
+    exact = Fraction(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
     if not 1 <= exact <= MAX_SIZE:
         raise ConfigError(expected)
     return int(exact)
