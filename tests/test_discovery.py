@@ -420,3 +420,21 @@ def test_upstream_tree_checks_in_document_mode(upstream: Path) -> None:
     assert dot.findings == run.findings
     named = process(upstream, "check", "-f", "json", DOC)
     assert named.findings == run.findings
+
+
+def test_standard_input_for_an_excluded_file_with_force_exclude(repo: Path) -> None:
+    text = bad_artifact("legacy-one")
+    write(repo, "artifact-lint.toml", 'extend-exclude = ["legacy-*"]\n')
+    args = ("check", "-f", "json", "--stdin-filename", "artifacts/legacy-one.yaml", "-")
+    runner_input = {"input": text}
+    from typer.testing import CliRunner
+
+    from artifact_lint.cli import app
+    from test_cli import ENV
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(repo)
+        linted = CliRunner().invoke(app, list(args), env=ENV, **runner_input)
+        skipped = CliRunner().invoke(app, [*args[:-1], "--force-exclude", "-"], env=ENV, **runner_input)
+    assert linted.exit_code == 1 and '"AL101"' in linted.stdout
+    assert skipped.exit_code == 0 and '"findings": []' in skipped.stdout

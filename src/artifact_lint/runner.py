@@ -166,6 +166,12 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
 
 def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, Repository]:
     paths, stdin = check_targets(options, session, cwd)
+    if stdin is not None and session.config.force_exclude:
+        from artifact_lint.discovery import Finder
+
+        if Finder(session.root, session.config).excluded(stdin[0], False):
+            # an editor's buffer of an excluded file, with --force-exclude: nothing to lint
+            return Result(), Repository(session.root, session.config, session.policy)
     baseline = None
     if options.baseline is not None:
         from artifact_lint.baseline import read_baseline
