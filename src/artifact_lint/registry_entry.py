@@ -48,7 +48,7 @@ from artifact_lint.loader import Document, PathKey, SourceMap
 from artifact_lint.measures import parse_measure
 from artifact_lint.registry_markdown import Block, Row, clean, norm, reduce_inline
 from artifact_lint.registry_reading import (
-    is_command, is_hub_label, is_hub_repo, is_private_path, is_self_row, list_item, names_weights,
+    figures, is_command, is_hub_label, is_hub_repo, is_private_path, is_self_row, list_item, names_weights,
     performance, prose_figure, provenance, resolve_gate, says_not_recorded, sentences,
 )
 from artifact_lint.registry_tables import TableReader
@@ -416,11 +416,15 @@ class Builder(TableReader):
     def _performance(self) -> None:
         """Runtime figures from the evidence rows and the prose, or the sentence (else the
         release blocker) saying they were not recorded."""
-        texts: list[tuple[str, int]] = []  # what may state a figure, with its line
-        for index, row in enumerate(self.data.get("evidence") or []):
-            if isinstance(row, dict) and isinstance(row.get("gate"), str) and isinstance(row.get("value"), str):
-                texts.append((f"{row['gate']}: {row['value']}", self.positions.values[("evidence", index)].line))
-        texts += [(said.text, said.line) for said in self.said]
+        found: dict[str, float] = {}
+        line = 0  # of the first evidence row or sentence stating a figure
+        texts = [(f"{row['gate']}: {row['value']}", self.positions.values[("evidence", index)].line)
+                 for index, row in enumerate(self.data.get("evidence") or [])
+                 if isinstance(row, dict) and isinstance(row.get("gate"), str) and isinstance(row.get("value"), str)]
+        for text, text_line in [*texts, *((said.text, said.line) for said in self.said)]:
+            for key, value in figures(text).items():
+                found.setdefault(key, value)
+                line = line or text_line
         stated = [said for said in self.said if says_not_recorded(said.text)]
         notes = ([(said.text, said.line) for said in stated if not said.leads_label]
                  or [(said.text, said.line) for said in stated])
@@ -428,12 +432,9 @@ class Builder(TableReader):
             if isinstance(row, dict) and says_not_recorded(str(row.get("blocker") or "")):
                 text = ": ".join(str(row[key]) for key in ("blocker", "why") if row.get(key))
                 notes.append((f"Release blocker: {text}", self.positions.values[("blockers", index)].line))
-        found = performance([text for text, _ in texts], [text for text, _ in notes])
-        if found is None:
-            return
-        line = next((line for text, line in texts if performance([text], []) is not None),
-                    notes[0][1] if notes else 1)
-        self._mapping("performance", found, Position(line, 1))
+        result = performance(found, [text for text, _ in notes])
+        if result is not None:
+            self._mapping("performance", result, Position(line or notes[0][1], 1))
 
 
 def _same_gate(a: Any, b: str) -> bool:

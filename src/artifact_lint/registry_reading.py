@@ -10,7 +10,8 @@ functions here decide, on plain strings and row dicts only, what those say:
 - `prose_figure(sentence)`: the gate and value of a sentence that states a measured
   figure ("... screen scored 40/40");
 - `provenance(sentences)`: `source`, `evaluation`, `readiness`, picked by cue words;
-- `performance(...)`: runtime figures, or the sentence saying they were not recorded;
+- `figures(text)`, `says_not_recorded(text)`, `performance(...)`: runtime figures, or
+  the sentence saying they were not recorded;
 - `is_self_row(...)`: the competition row that describes the artifact itself;
 - `resolve_gate(row, evidence)`: the one evidence gate a `Direct` row's metric and
   readout identify.
@@ -120,6 +121,7 @@ _STATED = re.compile(
     rf"(?P<subject>^.*?)\b(?:{_VERBS})\s+(?:only\s+|about\s+|around\s+|roughly\s+|exactly\s+|at\s+)?"
     rf"(?P<value>{_FIGURE})(?!\s?(?:points?|pp|pts?|percentage|x\b)|[\w-])",
     re.IGNORECASE)
+_A_FIGURE = re.compile(r"\d\s?/\s?\d|\d\s?%|\.\d")
 _LEADING_WORDS = re.compile(r"^(?:(?:a|an|the|our|this|that|its|their)\s+)+", re.IGNORECASE)
 
 
@@ -134,6 +136,8 @@ def prose_figure(sentence: str) -> ProseFigure | None:
     "A historical local GSM8K sanity screen scored 40/40, ..." gives
     ("Historical local GSM8K sanity screen", "40/40").
     """
+    if not _A_FIGURE.search(sentence):  # most sentences state none: skip the slower pattern
+        return None
     match = _STATED.search(sentence)
     if match is None:
         return None
@@ -148,40 +152,54 @@ def prose_figure(sentence: str) -> ProseFigure | None:
 
 # --- provenance --------------------------------------------------------------------------
 
+class _Cue:
+    """Cue words: whole words, word beginnings, and phrases (all lower case)."""
+
+    def __init__(self, words: frozenset[str], starts: tuple[str, ...], phrases: tuple[str, ...]) -> None:
+        self.words = words
+        self.starts = re.compile(r"(?<![a-z0-9])(?:" + "|".join(starts) + ")")
+        self.phrases = phrases
+
+    def found(self, words: set[str], lowered: str) -> bool:
+        return (not self.words.isdisjoint(words) or self.starts.search(lowered) is not None
+                or any(phrase in lowered for phrase in self.phrases))
+
+
 _PROVENANCE_CUES = {
-    "source": re.compile(
-        r"\b(?:came|comes|come)\s+from\b|\b(?:trained|training|distill\w*|convert\w*|conversion|fine-?tun\w*"
-        r"|fused|merged|adapters?|weights|checkpoints?|base\s+model|upstream|built|generated|derived"
-        r"|sourced|origin\w*|uploaded|cache[ds]?|stored|storage|hosted|artifact\s+store|corpora|corpus"
-        r"|data\s*set|dataset)\b", re.IGNORECASE),
-    "evaluation": re.compile(
-        r"\b(?:eval\w*|benchmark\w*|measur\w*|scor\w*|tested|tests?|holdout|held-out|gates?|sealed"
-        r"|screens?|parity|slices?|run|ran|rerun|accuracy|overlap|report\s+card|verified|baseline)\b",
-        re.IGNORECASE),
-    "readiness": re.compile(
-        r"\b(?:ready|readiness|ship\w*|packag\w*|promot\w*|releas\w*|production|decision|decided"
-        r"|not\s+yet|until|caveat|reject\w*|blocked|blockers?|do\s+not|don't|should\s+not|must\s+not"
-        r"|case\s+study|claims?|outcome|index)\b", re.IGNORECASE),
+    "source": _Cue(frozenset({
+        "trained", "training", "tuned", "finetuned", "conversion", "fused", "merged", "adapter", "adapters",
+        "weights", "checkpoint", "checkpoints", "upstream", "built", "generated", "derived", "sourced",
+        "uploaded", "cache", "cached", "caches", "stored", "storage", "hosted", "corpora", "corpus", "dataset",
+        "datasets"}), ("distill", "convert", "origin"),
+        ("came from", "comes from", "come from", "base model", "artifact store", "data set")),
+    "evaluation": _Cue(frozenset({
+        "tested", "test", "tests", "holdout", "held", "gate", "gates", "sealed", "screen", "screens", "parity",
+        "slice", "slices", "run", "ran", "rerun", "accuracy", "overlap", "verified", "baseline"}),
+        ("eval", "benchmark", "measur", "scor"), ("report card",)),
+    "readiness": _Cue(frozenset({
+        "ready", "readiness", "production", "decision", "decided", "until", "caveat", "blocked", "blocker",
+        "blockers", "claim", "claims", "outcome", "index"}), ("ship", "packag", "promot", "releas", "reject"),
+        ("not yet", "do not", "don't", "should not", "must not", "case study")),
 }
-
-
 _PATHS = re.compile(r"\S*[/\\]\S*")
 
 
 def provenance(prose: Sequence[str]) -> dict[str, str] | None:
     """`source`, `evaluation`, `readiness` from an entry's prose sentences, or None without prose.
 
-    Each takes the sentences holding one of its cue words, in order; one that no
-    sentence speaks to takes the whole prose.
+    Each takes the sentences holding one of its cue words (not inside a path or URL:
+    `x-fused.html` is no cue), in order; one that no sentence speaks to takes the
+    whole prose.
     """
     prose = [sentence for sentence in prose if sentence]
     if not prose:
         return None
     whole = " ".join(prose)
-    words_only = [_PATHS.sub(" ", sentence) for sentence in prose]  # `x-fused.html` is no cue
+    lowered = [(_PATHS.sub(" ", s) if "/" in s or "\\" in s else s).lower() for s in prose]
+    found = [(set(_WORD.findall(text)), text) for text in lowered]
     result = {}
     for key, cue in _PROVENANCE_CUES.items():
-        picked = [sentence for sentence, bare in zip(prose, words_only, strict=True) if cue.search(bare)]
+        picked = [sentence for sentence, (words, text) in zip(prose, found, strict=True) if cue.found(words, text)]
         result[key] = " ".join(picked) if picked else whole
     return result
 
@@ -207,45 +225,53 @@ _SECONDS = {"s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0, "m
             "minute": 60.0, "minutes": 60.0, "h": 3600.0, "hour": 3600.0, "hours": 3600.0}
 
 
-def _figures(text: str) -> dict[str, float]:
-    """The runtime figures one sentence or evidence row states."""
+_DIGIT = re.compile(r"\d")
+
+
+def figures(text: str) -> dict[str, float]:
+    """The runtime figures one sentence or evidence row states (`Mean warm latency: 3.8ms`)."""
+    if not _DIGIT.search(text):
+        return {}
+    lowered = text.lower()
     found: dict[str, float] = {}
-    if _LATENCY.search(text):
+    if ("latenc" in lowered or "time" in lowered or "ttft" in lowered) and _LATENCY.search(text):
         match = _LATENCY_VALUE.search(text)
         if match:
             unit = match.group(2).lower()
             found["latency_ms"] = float(match.group(1)) * (1.0 if unit.startswith("m") else 1000.0)
-    if _RAM.search(text):
+    if ("ram" in lowered or "mem" in lowered or "rss" in lowered) and _RAM.search(text):
         match = _RAM_VALUE.search(text)
         if match:
             scale = 1.0 if match.group(2).lower().startswith("g") else 1 / 1024
             found["ram_gb"] = round(float(match.group(1)) * scale, 6)
-    match = _TOKENS_VALUE.search(text)
-    if match:
-        found["tokens_per_s"] = float(match.group(1))
-    if _EVAL_TIME.search(text):
+    if "/s" in lowered or "per second" in lowered:
+        match = _TOKENS_VALUE.search(text)
+        if match:
+            found["tokens_per_s"] = float(match.group(1))
+    if "eval" in lowered and _EVAL_TIME.search(text):
         match = _EVAL_TIME_VALUE.search(text)
         if match:
             found["eval_time_s"] = float(match.group(1)) * _SECONDS[match.group(2).lower()]
     return found
 
 
+_NOT_RECORDED_WORDS = ("not", "unavailable", "missing", "never")
+
+
 def says_not_recorded(text: str) -> bool:
     """A sentence saying runtime figures were not recorded ("did not preserve latency, RAM ...")."""
-    return bool(_PERF_CUE.search(text)) and bool(_NOT_RECORDED.search(text))
+    lowered = text.lower()
+    return (any(word in lowered for word in _NOT_RECORDED_WORDS) and bool(_PERF_CUE.search(text))
+            and bool(_NOT_RECORDED.search(text)))
 
 
-def performance(measured: Iterable[str], not_recorded: Sequence[str]) -> dict[str, Any] | None:
-    """`performance` from texts that may state figures (evidence rows, prose sentences)
-    and sentences saying figures were not recorded; None when neither says anything.
+def performance(found: dict[str, float], not_recorded: Sequence[str]) -> dict[str, Any] | None:
+    """`performance` from the figures found (`figures`) and the sentences saying figures
+    were not recorded; None when neither says anything.
 
-    A figure no text gives is null, and `note` says why: the not-recorded sentences, else
+    A figure not found is null, and `note` says why: the not-recorded sentences, else
     that the entry does not state it.
     """
-    found: dict[str, float] = {}
-    for text in measured:
-        for key, value in _figures(text).items():
-            found.setdefault(key, value)
     if not found and not not_recorded:
         return None
     result: dict[str, Any] = {key: found.get(key) for key in FIGURES}
