@@ -438,3 +438,12 @@ def test_standard_input_for_an_excluded_file_with_force_exclude(repo: Path) -> N
         skipped = CliRunner().invoke(app, [*args[:-1], "--force-exclude", "-"], env=ENV, **runner_input)
     assert linted.exit_code == 1 and '"AL101"' in linted.stdout
     assert skipped.exit_code == 0 and '"findings": []' in skipped.stdout
+
+
+def test_a_configured_registry_document_outside_the_root_is_refused(repo: Path, tmp_path: Path) -> None:
+    write(tmp_path, "outside.md", "# TOPSECRET-doc\n")
+    write(repo, "artifact-lint.toml", 'registry-doc = "../outside.md"\n')
+    run = cli(repo, "check")
+    assert run.code == 2
+    assert "`../outside.md`" in run.stderr and "outside the repository root" in run.stderr
+    assert "TOPSECRET" not in run.stdout + run.stderr

@@ -594,11 +594,11 @@ def plan(root: Path, config: Config, paths: Iterable[str] | None = None, *, stdi
         named = paths is None or targets.covers_document
         if not os.path.lexists(document):
             return result
+        check_file_path(document, root, "registry document", relative)
         why = finder.excluded(relative, False)
         if why is not None:
             finder._skip(targets, relative, why)
             return result
-        check_file_path(document, root, "registry document", relative)
     result.document = document
     result.document_mode = not stdin and not context.metadata and not targets.metadata
     result.document_target = bool(targets.documents) or (named and result.document_mode)
