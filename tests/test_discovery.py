@@ -447,3 +447,17 @@ def test_a_configured_registry_document_outside_the_root_is_refused(repo: Path, 
     assert run.code == 2
     assert "`../outside.md`" in run.stderr and "outside the repository root" in run.stderr
     assert "TOPSECRET" not in run.stdout + run.stderr
+
+
+def test_an_unreadable_specialists_folder_is_exit_2_naming_it(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_iterdir = Path.iterdir
+
+    def iterdir(self: Path):  # type: ignore[no-untyped-def]
+        if self.name == "specialists":
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    run = cli(repo, "check", "-f", "json", monkeypatch=monkeypatch)
+    assert run.code == 2
+    assert "`specialists`" in run.stderr and "Permission denied" in run.stderr

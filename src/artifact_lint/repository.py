@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from artifact_lint.config import Config
 from artifact_lint.discovery import Plan, plan
+from artifact_lint.errors import ToolError
 from artifact_lint.findings import Fix, Position, Problem, Severity
 from artifact_lint.loader import Document, Limits, LoadError, PathKey, field_path, load_text
 from artifact_lint.models import Artifact, Decision, Policy
@@ -535,7 +536,12 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     repo = Repository(root=root, config=config, policy=policy)
     specialists = root / config.specialists
     if specialists.is_dir() and repo.inside(config.specialists):
-        for folder in sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        try:
+            folders = sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith("."))
+        except OSError as exc:
+            raise ToolError(f"cannot list the folder `{config.specialists}`: {exc.strerror or exc};"
+                            " make it readable") from None
+        for folder in folders:
             repo.packages.append(load_package(folder, root, limits))
     files = collect(root, paths, config, stdin=stdin is not None)
     targets = files.targets.metadata
