@@ -587,12 +587,29 @@ def test_self_rows_and_the_gate_of_a_direct_row() -> None:
     assert "gate" not in rows[4]  # not Direct
 
 
-@pytest.mark.parametrize("system,self_row", [
-    ("Pace v8", True), ("pace intent router v8", True), ("pace intent router v7", False),
-    ("Stock pace router v8", False), ("Qwen3 4B", False), ("Router", False),
+@pytest.mark.parametrize("artifact_id,system,self_row", [
+    ("pace-intent-router-v8", "Pace v8", True),
+    ("pace-intent-router-v8", "pace intent router v8", True),
+    ("pace-intent-router-v8", "pace intent router v7", False),
+    ("pace-intent-router-v8", "Stock pace router v8", False),
+    ("pace-intent-router-v8", "Router", False),
+    ("qwen3-4b-file-ops-distilled", "Qwen3 4B", False),
+    ("qwen3-4b-file-ops-distilled", "Qwen3-4B file-ops prompt-only", False),  # not its last word
+    ("qwen3-4b-file-ops-distilled", "File-ops distilled Qwen3-4B", True),
+    ("toy-router-v1", "GPT v1", False),
 ])
-def test_a_system_name_sharing_the_ids_words_is_the_artifact(system: str, self_row: bool) -> None:
-    assert is_self_row({"system": system}, "pace-intent-router-v8", []) is self_row
+def test_a_system_name_sharing_the_ids_words_is_the_artifact(artifact_id: str, system: str, self_row: bool) -> None:
+    assert is_self_row({"system": system}, artifact_id, []) is self_row
+
+
+@pytest.mark.parametrize("readout,self_row", [
+    ("Current local candidate.", True), ("Current candidate; kept for reference.", True),
+    ("This artifact, for reference.", True), ("Current public high bar is execution accuracy.", False),
+    ("Current SOTA model on the suite.", False), ("Our router is +4.7 points on this slice.", False),
+    ("This model is 10x larger.", False),
+])
+def test_a_readout_saying_it_is_the_artifact(readout: str, self_row: bool) -> None:
+    assert is_self_row({"system": "Some system", "readout": readout}, "toy-router-v1", []) is self_row
 
 
 # --- labels, order, unknown and missing sections -----------------------------------------------

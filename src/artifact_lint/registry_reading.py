@@ -285,9 +285,12 @@ def performance(found: dict[str, float], not_recorded: Sequence[str]) -> dict[st
 
 # --- competition rows ----------------------------------------------------------------------
 
+# A readout that starts by saying the row is the artifact: "Current local candidate.", "This
+# artifact ...". Narrow on purpose: a row taken for the artifact's own is never the other side
+# of a claim, so a competitor wrongly taken for it would hide claims over it.
 _SELF_READOUT = re.compile(
-    r"^\s*(?:the\s+)?(?:current|this|our)\b(?:\s+[\w-]+){0,2}?\s+"
-    r"(?:candidate|artifact|model|specialist|release|entry|router|adapter|package)\b", re.IGNORECASE)
+    r"^\s*(?:(?:the|our)\s+)?current\s+(?:[\w-]+\s+){0,2}?(?:candidate|artifact|release|build)\b"
+    r"|^\s*this\s+(?:artifact|entry|candidate)\b", re.IGNORECASE)
 BASELINE_WORDS = frozenset({"stock", "baseline", "before", "base", "original", "upstream", "reference"})
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -301,9 +304,9 @@ def is_self_row(row: dict[str, Any], artifact_id: str, own_names: Iterable[str])
 
     It does when its system is one of `own_names` (the first system column of the
     entry's evidence table), when its readout starts by saying so ("Current local
-    candidate.", "This artifact ..."), or when its name shares most of the id's words
-    (at least two, and at least half of them) with no baseline word and no numbered
-    word the id lacks (`Pace v7` is not `pace-intent-router-v8`).
+    candidate.", "This artifact ..."), or when its name shares the id's words: its last
+    word (`v8` of `pace-intent-router-v8`), at least two and at least half of them, with
+    no baseline word and no numbered word the id lacks (`Pace v7` is not the artifact).
     """
     system = str(row.get("system") or "")
     key = " ".join(words(system))
@@ -314,13 +317,13 @@ def is_self_row(row: dict[str, Any], artifact_id: str, own_names: Iterable[str])
     readout = row.get("readout")
     if isinstance(readout, str) and _SELF_READOUT.match(readout):
         return True
-    mine, theirs = set(words(artifact_id)), words(system)
-    if set(theirs) & BASELINE_WORDS:
+    mine, theirs = words(artifact_id), set(words(system))
+    if not mine or mine[-1] not in theirs or theirs & BASELINE_WORDS:
         return False
     if any(any(ch.isdigit() for ch in word) and word not in mine for word in theirs):
         return False
-    shared = mine & set(theirs)
-    return len(shared) >= 2 and 2 * len(shared) >= len(mine)
+    shared = set(mine) & theirs
+    return len(shared) >= 2 and 2 * len(shared) >= len(set(mine))
 
 
 _STOP = frozenset({"a", "an", "the", "of", "on", "in", "for", "and", "or", "to", "at", "with", "by",
