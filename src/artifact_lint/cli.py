@@ -119,7 +119,7 @@ def check(
     extend_exclude: Optional[list[str]] = typer.Option(None, "--extend-exclude",
                                                        help="More patterns to skip (comma-separated)."),
     respect_gitignore: Optional[bool] = typer.Option(None, "--respect-gitignore/--no-respect-gitignore",
-                                                     help="Skip what .gitignore files ignore [default: on]."),
+                                                     help="Skip what .gitignore files ignore (on by default)."),
     force_exclude: Optional[bool] = typer.Option(None, "--force-exclude/--no-force-exclude",
                                                  help="Skip excluded files even when named on the command line."),
     show_files: bool = typer.Option(False, "--show-files", help="List the files check would lint, and exit."),
