@@ -29,7 +29,7 @@ How tables read is in `registry_tables`. The rest is read as a reviewer would
   it has an `Evidence / readout` column;
 - the section's prose (paragraphs that are not a field's value, an unknown
   label's paragraph included) gives: an evidence row for each sentence that
-  states a measured figure ("... scored 40/40", `note` saying it was stated in
+  states a measured figure ("... scored 38/40", `note` saying it was stated in
   prose); `provenance`; with the evidence rows and the blockers, `performance`;
 - competition rows that describe the artifact itself get `self: true`, and a
   `Direct` row without a gate takes the one evidence gate its metric and readout

@@ -8,7 +8,7 @@ functions here decide, on plain strings and row dicts only, what those say:
 - `list_item(text, code)`: a surface or artifact-shape bullet as (label, value);
   `is_command`, `is_hub_repo`, `is_private_path`, `names_weights` classify it;
 - `prose_figure(sentence)`: the gate and value of a sentence that states a measured
-  figure ("... screen scored 40/40");
+  figure ("... screen scored 38/40");
 - `provenance(sentences)`: `source`, `evaluation`, `readiness`, picked by cue words;
 - `figures(text)`, `says_not_recorded(text)`, `performance(...)`: runtime figures, or
   the sentence saying they were not recorded;
@@ -133,8 +133,8 @@ class ProseFigure(NamedTuple):
 def prose_figure(sentence: str) -> ProseFigure | None:
     """The gate and value of a sentence that states a measured figure, or None.
 
-    "A historical local GSM8K sanity screen scored 40/40, ..." gives
-    ("Historical local GSM8K sanity screen", "40/40").
+    "A local toy sanity screen scored 38/40, ..." gives
+    ("Local toy sanity screen", "38/40").
     """
     if not _A_FIGURE.search(sentence):  # most sentences state none: skip the slower pattern
         return None
@@ -259,7 +259,7 @@ _NOT_RECORDED_WORDS = ("not", "unavailable", "missing", "never")
 
 
 def says_not_recorded(text: str) -> bool:
-    """A sentence saying runtime figures were not recorded ("did not preserve latency, RAM ...")."""
+    """A sentence saying runtime figures were not recorded ("latency and RAM were not recorded")."""
     lowered = text.lower()
     return (any(word in lowered for word in _NOT_RECORDED_WORDS) and bool(_PERF_CUE.search(text))
             and bool(_NOT_RECORDED.search(text)))
@@ -285,7 +285,7 @@ def performance(found: dict[str, float], not_recorded: Sequence[str]) -> dict[st
 
 # --- competition rows ----------------------------------------------------------------------
 
-# A readout that starts by saying the row is the artifact: "Current local candidate.", "This
+# A readout that starts by saying the row is the artifact: "Current candidate.", "This
 # artifact ...". Narrow on purpose: a row taken for the artifact's own is never the other side
 # of a claim, so a competitor wrongly taken for it would hide claims over it.
 _SELF_READOUT = re.compile(
@@ -303,10 +303,10 @@ def is_self_row(row: dict[str, Any], artifact_id: str, own_names: Iterable[str])
     """Whether a competition row describes the artifact itself.
 
     It does when its system is one of `own_names` (the first system column of the
-    entry's evidence table), when its readout starts by saying so ("Current local
+    entry's evidence table), when its readout starts by saying so ("Current
     candidate.", "This artifact ..."), or when its name shares the id's words: its last
-    word (`v8` of `pace-intent-router-v8`), at least two and at least half of them, with
-    no baseline word and no numbered word the id lacks (`Pace v7` is not the artifact).
+    word (`v2` of `toy-intent-router-v2`), at least two and at least half of them, with
+    no baseline word and no numbered word the id lacks (`Toy router v1` is not the artifact).
     """
     system = str(row.get("system") or "")
     key = " ".join(words(system))
@@ -396,5 +396,5 @@ def is_score(text: str) -> bool:
 
 
 def holds_numbers(text: str) -> bool:
-    """Whether prose states a number (not one inside a name such as `Qwen3-4B`)."""
+    """Whether prose states a number (not one inside a name such as `Llama-3.2-3B`)."""
     return bool(find_numbers(text))

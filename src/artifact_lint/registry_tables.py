@@ -5,7 +5,7 @@ Evidence tables: the first column names the gate. One value column gives
 `{gate, baseline, value, baseline_name}` with the before column's header as
 `baseline_name` (a column headed like a baseline, e.g. `Stock`, is the before
 column wherever it stands). With more value columns (or two beside a baseline)
-the table compares systems (`Gate | Pace v8 | Qwen3 4B | Apple FM`): the first
+the table compares systems (`Gate | Ours v2 | Rival-7B | Vendor API`): the first
 system column is the artifact's own value, and every other system column gives
 one competition row per gate it has a score on (`system`, `gate`, `metric` = the
 gate, `score` as written, no `label`: the document gives none). Columns that
