@@ -452,3 +452,21 @@ def test_conformance_delta_mismatch(tmp_path: Path) -> None:
     findings = [f for f in _run_case("06-delta-mismatch", tmp_path) if f["code"] == "AL204"]
     assert [(f["line"], f["field"]) for f in findings] == [(24, "competition[0].readout")]
     assert "claimed +9.0 points; evidence gives 0.612 - 0.565 = +4.7 points" in findings[0]["message"]
+
+
+# --- hostile text: bounded looks keep long inputs linear, and change nothing on prose ----
+
+
+def test_a_negation_is_read_after_a_long_run_of_cues() -> None:
+    run = "beat " * 20_000
+    assert len(find_cues(run + "does not beat T5.")) == 20_000
+    # of 20,001 cues, the three with "not" among their three previous words assert nothing
+    assert len(find_cues("It does not beat " + run)) == 20_001 - 3
+
+
+def test_many_rows_sharing_a_token_are_matched_by_the_longer_name() -> None:
+    rows = [CompetitionRow(system=f"System{i}-7B", metric="m", score=0.4, label="Directional", readout="r")
+            for i in range(3_000)]
+    matcher = RowMatcher(rows)
+    assert matcher.named("We beat System17-7B here.") == (17,)
+    assert len(matcher.named("Every 7B model.")) == 3_000  # the shared token alone names them all

@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import islice
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
@@ -258,9 +259,23 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
 # --------------------------------------------------------------------------- cues
 
 
+# How far before a cue the words beside it are looked for: three words of prose fit
+# several times over, and a bounded look keeps a long run of cues linear in its length.
+_NEAR = 160
+
+
+def _before(sentence: str, start: int) -> str:
+    """The text just before `start`, at most `_NEAR` characters, not cutting a word in two."""
+    if start <= _NEAR:
+        return sentence[:start]
+    window = sentence[start - _NEAR:start]
+    cut = window.find(" ")
+    return window[cut + 1:] if cut >= 0 else ""
+
+
 def _asserted(sentence: str, start: int) -> bool:
     """False when the cue at `start` follows a negation or condition in its clause."""
-    clause = _CLAUSE_BREAK_RE.split(sentence[:start])[-1]
+    clause = _CLAUSE_BREAK_RE.split(_before(sentence, start))[-1]
     words = [w.replace("\u2019", "'").casefold() for w in _WORD_RE.findall(clause)[-3:]]
     if words and words[-1] == "to":
         return False
@@ -360,104 +375,198 @@ def _lowered_term_re(term: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join([head, *rest]) + r"(?!\w|\.\w)")
 
 
-# A term match within a sentence: (start, end, row, full). `full` is the whole system
-# name or an alias, not a single token of the system name.
-_Match = tuple[int, int, int, bool]
-# One term that names a row: (row, full, the term, its key or None: see `_key`). Its
-# pattern is compiled when a sentence might hold it: most terms never come up.
-_Term = tuple[int, bool, str, str | None]
+# One term that names rows: the term, whether it is a whole system name or alias (not
+# a single token of a name), and the rows it names (many rows may share a token such as
+# `7B`). Its pattern is compiled when a sentence holds its first word.
+_Term = tuple[str, bool, frozenset[int]]
+# Where terms matched in one sentence: span -> rows, for whole names and for tokens;
+# as found, span -> the row groups of the terms that matched there.
+_Spans = dict[tuple[int, int], set[int]]
+_Found = dict[tuple[int, int], list[frozenset[int]]]
+
+# Where a term's first word can start and end in a sentence (see `_term_re`): not right
+# after a word character or a dot; before a character that is neither a word character
+# nor a dot followed by one.
+_LEFT_EDGE_RE = re.compile(r"(?<![\w.])(?=\S)")
+_RIGHT_EDGE_RE = re.compile(r"(?<=\S)(?!\w|\.\w)")
+_CHUNK_RE = re.compile(r"\S+")
+# The two letters that match an ASCII letter case-insensitively but do not lower-case to
+# it: the long s and the dotless i.
+_ASCII_FOLDS = str.maketrans({"\u017f": "s", "\u0131": "i"})
 
 
-def _key(term: str) -> str | None:
-    """The first word of an ASCII term, lower-cased: in an ASCII sentence the term's
-    pattern can only match where the lower-cased sentence holds it (case-insensitive
-    matching of ASCII against ASCII is plain lower-casing), so a sentence without it is
-    not scanned. None for other terms: they are always scanned."""
-    return term.split()[0].lower() if term.isascii() else None
+def _key(term: str) -> str:
+    """The first word of a term, lower-cased: the term can only match where the
+    lower-cased sentence holds it (see `_first_words`)."""
+    return term.split()[0].lower()
 
 
 @lru_cache(maxsize=1024)
-def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, str, str | None], ...]:
-    """(full, term, key) for a row's system name and aliases, then for the distinctive
+def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
+    """(full, term) for a row's system name and aliases, then for the distinctive
     tokens of its system name. Cached (bounded): the same rows recur across artifacts."""
-    return (*((True, name, _key(name)) for name in (system, *aliases)),
-            *((False, token, _key(token)) for token in distinctive_tokens(system)))
+    return (*((True, name) for name in (system, *aliases)),
+            *((False, token) for token in distinctive_tokens(system)))
 
 
-def _row_terms(rows: Sequence[CompetitionRow]) -> tuple[_Term, ...]:
-    """Every name, alias and distinctive token of every row that can be named, in row order."""
-    terms: list[_Term] = []
+def _row_terms(rows: Sequence[CompetitionRow]) -> dict[str, list[_Term]]:
+    """Every name, alias and distinctive token of the rows that can be named, each with
+    the rows it names, filed under its first word (`_key`)."""
+    named: dict[tuple[str, bool], list[int]] = {}
     for i, row in enumerate(rows):
         if row.is_self or not row.system or not row.system.strip():
             continue
         aliases = tuple(alias for alias in row.aliases or [] if alias and alias.strip())
-        terms += [(i, full, term, key) for full, term, key in _name_terms(row.system, aliases)]
-    return tuple(terms)
+        for full, term in _name_terms(row.system, aliases):
+            holders = named.setdefault((term, full), [])
+            if not holders or holders[-1] != i:
+                holders.append(i)
+    terms: dict[str, list[_Term]] = {}
+    for (term, full), holders in named.items():
+        terms.setdefault(_key(term), []).append((term, full, frozenset(holders)))
+    return terms
 
 
-def _inside(m: _Match, other: _Match) -> bool:
-    """`m` lies within `other`, which is strictly longer."""
-    return other[0] <= m[0] and m[1] <= other[1] and other[1] - other[0] > m[1] - m[0]
+def _first_words(folded: str, longest: int) -> dict[str, list[int]]:
+    """Every piece of `folded` (at most `longest` characters, no whitespace) that starts
+    and ends where a term's first word may, with where it starts: the keys worth looking
+    up. Linear in the sentence for a bounded `longest`, where trying every term would
+    take rows x length. A one-word ASCII term matches an ASCII sentence exactly there."""
+    lefts = [m.start() for m in _LEFT_EDGE_RE.finditer(folded)]
+    rights = [m.start() for m in _RIGHT_EDGE_RE.finditer(folded)]
+    pieces: dict[str, list[int]] = {}
+    for chunk in _CHUNK_RE.finditer(folded):
+        first, last = chunk.span()
+        for start in lefts[bisect_right(lefts, first - 1):bisect_right(lefts, last - 1)]:
+            stop = min(last, start + longest)
+            for end in rights[bisect_right(rights, start):bisect_right(rights, stop)]:
+                pieces.setdefault(folded[start:end], []).append(start)
+    return pieces
 
 
-def _best_per_word(sentence: str, matches: list[_Match]) -> list[_Match]:
-    """Within one word of the sentence, the row whose tokens cover most of it wins:
-    `SQLCoder-7B` names the row holding `SQLCoder`, not another row that shares `7B`."""
-    kept = [m for m in matches if m[3]]
-    tokens = [m for m in matches if not m[3]]
-    if len({m[2] for m in tokens}) < 2:
+def _survivors(full: _Found, tokens: _Found) -> tuple[_Spans, _Spans]:
+    """The matches (span -> rows) left once each row's match that lies within a strictly
+    longer match of another row is dropped: a token inside a longer name gives way to
+    that name's row. One sweep over the spans by start (longest first), keeping the two
+    rows that reach furthest; a span shared by many rows (a token such as `7B`) is never
+    copied row by row when a longer name covers it."""
+    spans: dict[tuple[int, int], list[frozenset[int]]] = {}
+    for found in (full, tokens):
+        for span, groups in found.items():
+            spans.setdefault(span, []).extend(groups)
+    kept: dict[tuple[int, int], frozenset[int] | None] = {}  # None: every row of the span
+    reach: list[tuple[int, int]] = []  # (end, row) of the two rows reaching furthest, distinct rows
+    for (start, end), groups in sorted(spans.items(), key=lambda item: (item[0][0], -item[0][1])):
+        survivors: frozenset[int] | None = None
+        if reach and reach[0][0] >= end:
+            top = reach[0][1]
+            both = len(reach) > 1 and reach[1][0] >= end
+            survivors = frozenset() if both else frozenset({top} if any(top in g for g in groups) else ())
+        kept[(start, end)] = survivors
+        if len(reach) < 2 or end > reach[-1][0]:
+            best = {row: e for e, row in reach}
+            for row in islice((row for group in groups for row in group), 4):  # two besides the kept two
+                best[row] = max(best.get(row, -1), end)
+            reach = sorted(((e, row) for row, e in best.items()), reverse=True)[:2]
+
+    def rows_of(found: _Found) -> _Spans:
+        result: _Spans = {}
+        for span, groups in found.items():
+            survivors = kept[span]
+            rows = set().union(*groups) if survivors is None else {r for r in survivors if any(r in g for g in groups)}
+            if rows:
+                result[span] = rows
+        return result
+
+    return rows_of(full), rows_of(tokens)
+
+
+def _best_per_word(sentence: str, tokens: _Spans) -> dict[int, int]:
+    """Row -> first position, for the token matches: within one word of the sentence,
+    the rows whose tokens cover most of it win, so `SQLCoder-7B` names the row holding
+    `SQLCoder`, not another row that shares `7B`."""
+    named: dict[int, int] = {}
+    rows_seen = {row for rows in tokens.values() for row in rows}
+    if len(rows_seen) < 2:
         # No row to choose between: a token has no whitespace, so it lies within one
         # word, and one row's tokens cover most of every word they are in.
-        return kept + tokens
+        for (start, _end), rows in tokens.items():
+            for row in rows:
+                named[row] = min(named.get(row, start), start)
+        return named
     starts: list[int] = []
     ends: list[int] = []
     for word in _WORD_SPAN_RE.finditer(sentence):
         starts.append(word.start())
         ends.append(word.end())
-    by_word: dict[int, list[_Match]] = {}
-    for m in tokens:
-        index = bisect_right(starts, m[0]) - 1
-        if index >= 0 and m[1] <= ends[index]:
-            by_word.setdefault(index, []).append(m)
-    for index in sorted(by_word):
-        inside = by_word[index]
+    by_word: dict[int, list[tuple[int, int, set[int]]]] = {}
+    for (start, end), rows in tokens.items():
+        index = bisect_right(starts, start) - 1
+        if rows and index >= 0 and end <= ends[index]:
+            by_word.setdefault(index, []).append((start, end, rows))
+    for inside in by_word.values():
         cover: dict[int, set[int]] = {}
-        for m in inside:
-            cover.setdefault(m[2], set()).update(range(m[0], m[1]))
+        for start, end, rows in inside:
+            for row in rows:
+                cover.setdefault(row, set()).update(range(start, end))
         best = max(len(chars) for chars in cover.values())
-        kept += [m for m in inside if len(cover[m[2]]) == best]
-    return kept
+        for start, _end, rows in inside:
+            for row in rows:
+                if len(cover[row]) == best:
+                    named[row] = min(named.get(row, start), start)
+    return named
 
 
 class RowMatcher:
     """The terms that name competition rows (systems, aliases, distinctive tokens),
-    compiled once: build it once per artifact and call `named` for each sentence."""
+    filed by first word once: build it once per artifact and call `named` for each sentence."""
 
-    __slots__ = ("terms",)
+    __slots__ = ("terms", "longest", "unusual")
 
     def __init__(self, rows: Sequence[CompetitionRow]) -> None:
-        self.terms: tuple[_Term, ...] = _row_terms(rows)
+        self.terms: dict[str, list[_Term]] = _row_terms(rows)
+        self.longest = max(map(len, self.terms), default=0)
+        # Terms whose first word is not ASCII: case-insensitive matching knows letters that
+        # lower-casing does not join (Greek final sigma), so these are always tried.
+        self.unusual = [term for key, terms in self.terms.items() if not key.isascii() for term in terms]
 
     def named(self, sentence: str) -> tuple[int, ...]:
         """Indexes of the rows `sentence` names, in order of first mention (see `named_rows`)."""
-        lowered = sentence.lower() if sentence.isascii() else None
-        matches: list[_Match] = []
-        for row, full, term, key in self.terms:
-            if key is not None and lowered is not None:
-                if key not in lowered:
-                    continue
-                found = _lowered_term_re(term).finditer(lowered)  # the same spans, found faster
-            else:
-                found = _term_re(term).finditer(sentence)
-            matches += [(m.start(), m.end(), row, full) for m in found]
-        if not matches:
+        if not self.terms:
             return ()
-        if len({m[2] for m in matches}) > 1:
-            matches = [m for m in matches if not any(o[2] != m[2] and _inside(m, o) for o in matches)]
-        ordered: dict[int, int] = {}
-        for m in sorted(_best_per_word(sentence, matches), key=itemgetter(0)):
-            ordered.setdefault(m[2], m[0])
-        return tuple(ordered)
+        lowered = sentence.lower()
+        plain = sentence.isascii()
+        full: _Found = {}
+        tokens: _Found = {}
+        if len(lowered) != len(sentence):  # a letter whose lower case is longer: try every term
+            pieces: dict[str, list[int]] = {}
+            candidates = [term for terms in self.terms.values() for term in terms]
+        else:
+            pieces = _first_words(lowered if plain else lowered.translate(_ASCII_FOLDS), self.longest)
+            candidates = [term for key in pieces for term in self.terms.get(key, ())]
+            if not plain:
+                candidates += self.unusual
+        for term, is_full, rows in candidates:
+            found = full if is_full else tokens
+            words = term.split()
+            if plain and len(words) == 1 and term.isascii():
+                word = words[0]
+                for start in pieces.get(word.lower(), ()):  # a one-word term: exactly where its key stands
+                    found.setdefault((start, start + len(word)), []).append(rows)
+                continue
+            matches = (_lowered_term_re(term).finditer(lowered) if plain and term.isascii()
+                       else _term_re(term).finditer(sentence))
+            for m in matches:
+                found.setdefault(m.span(), []).append(rows)
+        if not full and not tokens:
+            return ()
+        named_full, named_tokens = _survivors(full, tokens)
+        first = _best_per_word(sentence, named_tokens)
+        for (start, _end), rows in named_full.items():
+            for row in rows:
+                first[row] = min(first.get(row, start), start)
+        # In order of first mention; rows first mentioned at one place, in row order.
+        return tuple(sorted(first, key=lambda row: (first[row], row)))
 
 
 def named_rows(sentence: str, rows: Sequence[CompetitionRow]) -> tuple[int, ...]:
@@ -556,8 +665,8 @@ def _before_after_vs(sentence: str, cue: Cue, context: ClaimContext) -> bool:
     """`65% vs stock 59.6%` (a baseline word beside "vs") or `0.65 vs 0.596` (an
     evidence row's value and baseline on either side)."""
     words = context.words
-    before = _NEIGHBOUR_RE.findall(sentence[:cue.start])
-    after = _NEIGHBOUR_RE.findall(sentence[cue.end:])
+    before = _NEIGHBOUR_RE.findall(_before(sentence, cue.start))[-3:]
+    after = [m.group(0) for m in islice(_NEIGHBOUR_RE.finditer(sentence, cue.end), 3)]
     for word in (_neighbour_word(after[:3]), _neighbour_word(list(reversed(before))[:3])):
         if word is not None and (word in words or any(p.casefold() in words for p in name_tokens(word))):
             return True
