@@ -72,19 +72,19 @@ def test_a_bad_entry_is_a_miss(content: str, tmp_path: Path) -> None:
 
 
 def test_an_entry_of_an_older_format_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Format 3 added what a reviewer reads (numbers as written, self rows, weights, provenance ...):
-    an entry written before must never stand in for it, even under the same name."""
-    assert registry_cache.FORMAT == 3
+    """Format 4 added the decision an entry records (format 3, what a reviewer reads): an
+    entry written before must never stand in for it, even under the same name."""
+    assert registry_cache.FORMAT == 4
     text = _documents()[0].read_text(encoding="utf-8")
     old = encode(read_registry(text))
-    old["format"] = 2
-    for artifact in old["artifacts"]:  # what format 2 held: numbers as floats, none of §6.1's fields
-        artifact["data"].pop("provenance", None)
+    old["format"] = 3
+    for artifact in old["artifacts"]:  # what format 3 held: no recorded decision
+        artifact.pop("decision", None)
     entry = entry_path(tmp_path, text)
     entry.write_text(json.dumps(old), encoding="utf-8")
     assert read_registry_cached(text, tmp_path) == read_registry(text)
-    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == 3  # parsed and written again
-    monkeypatch.setattr(registry_cache, "FORMAT", 2)
+    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == 4  # parsed and written again
+    monkeypatch.setattr(registry_cache, "FORMAT", 3)
     assert entry_path(tmp_path, text) != entry  # and another format names another entry
 
 

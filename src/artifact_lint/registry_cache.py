@@ -26,8 +26,8 @@ from typing import Any
 from artifact_lint.loader import Document, SourceMap
 from artifact_lint.registry_types import DocArtifact, ListRow, PolicyRow, RegistryDocument
 
-FORMAT = 3  # 2: positions packed (`SourceMap.pack`); 3: numbers as written, and what §6.1 reads (self rows,
-#   weights, notes, provenance, performance, prose evidence)
+FORMAT = 4  # 2: positions packed (`SourceMap.pack`); 3: numbers as written, and what §6.1 reads (self rows,
+#   weights, notes, provenance, performance, prose evidence); 4: the decision an entry records
 # The code whose behaviour the entries record: a change to any of these files
 # (an edit, or a new markdown-it-py) names different entries.
 READER_MODULES = ("artifact_lint.registry_doc", "artifact_lint.registry_markdown", "artifact_lint.registry_entry",
@@ -88,7 +88,7 @@ def encode(document: RegistryDocument) -> dict[str, Any]:
         "states": [list(row) for row in document.states],
         "labels": [list(row) for row in document.labels],
         "artifacts": [{"id": item.id, "status_line_state": item.status_line_state, "list_state": item.list_state,
-                       "data": item.document.data,
+                       "decision": item.decision, "data": item.document.data,
                        "positions": item.document.positions.pack()} for item in document.artifacts],
     }
 
@@ -112,7 +112,7 @@ def decode(raw: Any, text: str) -> RegistryDocument:
     artifacts = []
     for item in raw["artifacts"]:
         artifacts.append(DocArtifact(str(item["id"]), Document(item["data"], _positions(item["positions"]), text),
-                                     item["status_line_state"], item["list_state"]))
+                                     item["status_line_state"], item["list_state"], item["decision"]))
     line = raw["list_table_line"]
     return RegistryDocument(
         list_rows=[ListRow(*row) for row in raw["list_rows"]],

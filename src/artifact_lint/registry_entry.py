@@ -98,6 +98,11 @@ _LABEL = re.compile(
 _EMPHASIS = {"strong_open", "strong_close", "em_open", "em_close", "text"}
 
 
+# A decision the section records on a label's line: "Status: `x`; model decision: `reject`",
+# "Release decision: ship as a research package".
+_DECISION = re.compile(r"\bdecision\s*:\s*`?([A-Za-z][\w.-]*)")
+
+
 class _Label(NamedTuple):
     target: str  # an artifact field, or _UNKNOWN
     rest: list[Token]  # the inline tokens after the label's colon
@@ -170,6 +175,7 @@ class Builder(TableReader):
         self.positions = SourceMap()
         self.list_state: str | None = None
         self.status_state: str | None = None
+        self.decision: str | None = None  # a decision the section records ("decision: `reject`")
         self.prose: dict[str, list[str]] = {}
         self.said: list[_Said] = []
         self.own_names: list[str] = []
@@ -222,7 +228,7 @@ class Builder(TableReader):
             self._read_as_a_reviewer()
         ordered = {k: self.data[k] for k in _ORDER if k in self.data}
         return DocArtifact(self.id, Document(ordered, self.positions, self.text),
-                           self.status_state, self.list_state)
+                           self.status_state, self.list_state, self.decision)
 
     # the list table
 
@@ -273,6 +279,9 @@ class Builder(TableReader):
         rest_text = reduce_inline(label.rest)
         if not rest_text:
             return
+        if self.decision is None:
+            recorded = _DECISION.search(block.text.split("\n", 1)[0])
+            self.decision = recorded.group(1).lower() if recorded else None
         name = label.target
         if name == _UNKNOWN:
             self._say(block, leads_label=True)  # `Purpose: ...`, `Release decision: ...`
@@ -368,12 +377,25 @@ class Builder(TableReader):
     def _read_as_a_reviewer(self) -> None:
         self._prose_evidence()
         self._competition_roles()
-        if self.said and "provenance" not in self.data:
-            found = provenance([said.text for said in self.said])
-            if found:
-                self._mapping("provenance", found, Position(self.said[0].line, 1))
+        if "provenance" not in self.data:
+            self._provenance()
         if "performance" not in self.data:
             self._performance()
+
+    def _provenance(self) -> None:
+        """Where it came from, how it was evaluated, why it is (not) ready: the section's
+        prose paragraphs, else its prose list items (source notes, the artifact's shape)."""
+        if self.said:
+            found = provenance([said.text for said in self.said])
+            where = Position(self.said[0].line, 1)
+        else:
+            items = [item for name in ("source_notes", "notes") for item in self.data.get(name) or []
+                     if isinstance(item, str)]
+            found = provenance(items)
+            first = next((name for name in ("source_notes", "notes") if self.data.get(name)), None)
+            where = self.positions.values.get((first, 0), Position(1, 1)) if first else Position(1, 1)
+        if found:
+            self._mapping("provenance", found, where)
 
     def _mapping(self, name: str, values: dict[str, Any], position: Position) -> None:
         self.put((name,), {}, position)

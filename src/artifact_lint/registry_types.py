@@ -37,6 +37,7 @@ class DocArtifact(NamedTuple):
     document: Document  # data: artifact-file-shaped dict; positions: Markdown lines
     status_line_state: str | None  # the detail section's `Status:` state, if any
     list_state: str | None  # the list table's state, if any
+    decision: str | None = None  # a decision the detail section records ("model decision: `reject`")
 
     @property
     def data(self) -> dict[str, Any]:

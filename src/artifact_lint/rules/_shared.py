@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 
 from artifact_lint.models import StatePolicy
 from artifact_lint.repository import ArtifactFile, Repository
@@ -18,6 +19,30 @@ def state_policy(artifact: ArtifactFile, repo: Repository) -> StatePolicy | None
     if model is None or not model.state:
         return None
     return repo.policy_for(artifact).states.get(model.state)
+
+
+def named_packages(references: Iterable[object], repo: Repository) -> Iterator[str]:
+    """The package folders (`specialists/<name>`, as loaded) that any of `references`
+    names: a `package` value, a surface path or a weights location under the folder."""
+    prefix = repo.config.specialists.strip("/") + "/"
+    for reference in references:
+        if not isinstance(reference, str):
+            continue
+        text = reference.strip().removeprefix("./")
+        if text.startswith(prefix):
+            package = repo.package_for(prefix + text[len(prefix):].split("/", 1)[0])
+            if package is not None:
+                yield package.path
+
+
+def artifact_references(data: object) -> list[object]:
+    """What an artifact's raw data names: its `package`, surface items, weights location."""
+    if not isinstance(data, dict):
+        return []
+    surface = data.get("surface")
+    weights = data.get("weights")
+    return [data.get("package"), *(surface if isinstance(surface, list) else []),
+            weights.get("location") if isinstance(weights, dict) else None]
 
 
 def is_absolute(path: str) -> bool:

@@ -13,8 +13,9 @@ One defect gives one finding, so AL002 stays quiet where a more specific rule
 speaks: absent `blockers` on a state that is not shipped is AL301, absent
 `evidence` on a state that requires it is AL103 (and a state whose policy says
 `requires_evidence: false` may have none), blocker rows are AL302. In the
-registry document, the competitors an evidence table names as columns without
-a comparability label are one finding per entry, not one per row.
+registry document, the competitors an evidence table names as columns (rows
+with a `gate` but no `label` and no `readout`) are one finding per artifact,
+not two per row.
 
 ## Why it matters
 The release rule asks every public artifact to state what it is, where it
@@ -67,11 +68,16 @@ def _owned_elsewhere(path: PathKey, artifact: ArtifactFile, repo: Repository) ->
 
 
 def _unlabelled_rows(artifact: ArtifactFile, missing: list[PathKey]) -> list[int]:
-    """Document competition rows with no label: columns of an evidence table."""
-    if artifact.origin != "registry-doc":
-        return []
-    return [path[1] for path in missing  # type: ignore[misc]
-            if len(path) == 3 and path[0] == "competition" and path[2] == "label"]
+    """Competition rows with a `gate` but neither `label` nor `readout`: the systems an
+    evidence table names as columns, as the registry document (or a file imported from
+    it) gives them. They are one finding together, not two per row."""
+    model = artifact.model
+    rows = model.competition if model is not None and model.competition else []
+    lacking = {path[1] for path in missing if len(path) == 3 and path[0] == "competition"
+               and path[2] in ("label", "readout")}
+    return [index for index in sorted(lacking)  # type: ignore[type-var]
+            if isinstance(index, int) and index < len(rows) and rows[index].gate
+            and (("competition", index, "label") in missing) and (("competition", index, "readout") in missing)]
 
 
 def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
@@ -79,13 +85,13 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return
     missing = [issue.path for issue in artifact.validated.of_kind("missing")]
     unlabelled = _unlabelled_rows(artifact, missing)
+    if unlabelled:
+        yield _unlabelled_finding(artifact, unlabelled)
     for issue in artifact.validated.of_kind("missing"):
         path = issue.path
         if _owned_elsewhere(path, artifact, repo):
             continue
-        if len(path) == 3 and path[0] == "competition" and path[1] in unlabelled:
-            if path[1] == unlabelled[0]:
-                yield _unlabelled_finding(artifact, unlabelled)
+        if len(path) == 3 and path[0] == "competition" and path[1] in unlabelled and path[2] in ("label", "readout"):
             continue
         yield artifact.problem(path, issue.message, at=artifact.value_or_absent_position(path))
 

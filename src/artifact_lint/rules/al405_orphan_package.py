@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.findings import Position, Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.repository import Repository
+from artifact_lint.rules._shared import artifact_references, named_packages
 
 CODE = "AL405"
 NAME = "orphan-package"
@@ -37,29 +38,13 @@ SEVERITY = "warning"
 SCOPE = "repository"
 
 
-def _named_packages(artifact: ArtifactFile, repo: Repository) -> Iterator[str]:
-    """The package folders an artifact names: `package`, surface paths, weights location."""
-    model = artifact.model
-    if model is None:
-        return
-    references = [model.package or "", *(model.surface or [])]
-    if model.weights is not None and model.weights.location:
-        references.append(model.weights.location)
-    prefix = repo.config.specialists.strip("/") + "/"
-    for reference in references:
-        text = reference.strip().removeprefix("./")
-        if not text.startswith(prefix):
-            continue
-        name = text[len(prefix):].split("/", 1)[0]
-        package = repo.package_for(prefix + name)
-        if package is not None:
-            yield package.path
-
-
 def check(repo: Repository) -> Iterator[Problem]:
     referenced = set()
-    for artifact in [*repo.artifacts, *repo.documented]:
-        referenced.update(_named_packages(artifact, repo))
+    sources = [artifact.document.data for artifact in repo.artifacts if artifact.document is not None]
+    if repo.registry is not None and repo.registry.document is not None:
+        sources += [entry.data for entry in repo.registry.document.artifacts]
+    for data in sources:
+        referenced.update(named_packages(artifact_references(data), repo))
     for package in repo.packages:
         if package.path not in referenced:
             yield Problem(
