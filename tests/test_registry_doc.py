@@ -180,6 +180,12 @@ def test_every_section_kind_is_read() -> None:
         ],
         "source_notes": ["toy/baseline is rerun locally; numbers are ours.",
                          "Vendor numbers are self-reported."],
+        # no prose paragraph: the source notes are the entry's prose (the "rerun" one says
+        # how it was evaluated; neither speaks to source or readiness, which take both)
+        "provenance": {"source": "toy/baseline is rerun locally; numbers are ours. Vendor numbers are self-reported.",
+                       "evaluation": "toy/baseline is rerun locally; numbers are ours.",
+                       "readiness": "toy/baseline is rerun locally; numbers are ours."
+                                    " Vendor numbers are self-reported."},
         "website": "/artifacts/tiny-router-v2",
     }
     _check_shape(doc)
