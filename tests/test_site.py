@@ -406,6 +406,26 @@ def test_a_baselined_artifact_gets_its_page_with_its_known_issues(tmp_path: Path
     assert run(root, "export", "--baseline", "baseline.json", monkeypatch=monkeypatch)[0] == 1
 
 
+def test_document_mode_publishes_the_document_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository whose registry is the Markdown document alone: its entries are the
+    site's artifacts, withheld for their errors until a baseline accepts them."""
+    root = build_fixture_repo(tmp_path)
+    for path in (root / "artifacts").iterdir():
+        path.unlink()
+    code, _, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
+    assert code == 1 and "no page for `terminal-replay` (docs/factory/public-artifacts.md)" in stderr
+    assert run(root, "check", "--write-baseline", "baseline.json", monkeypatch=monkeypatch)[0] == 0
+
+    code, stdout, _ = run(root, "site", "--out", "site", "--baseline", "baseline.json", monkeypatch=monkeypatch)
+
+    assert code == 0, stdout
+    pages = sorted(p.parent.name for p in (root / "site" / "artifacts").glob("*/index.html"))
+    assert pages == ["gemma-2b-invoice-fields", "mistral-7b-ticket-triage", "terminal-replay"]
+    page = (root / "site" / "artifacts" / "terminal-replay" / "index.html").read_text()
+    assert 'id="known-issues"' in page and "AL301" in page  # its own findings, not the others'
+    assert "gemma-2b-invoice-fields" not in page.split('id="known-issues"')[1]
+
+
 def test_unparseable_artifact_is_withheld(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = build_fixture_repo(tmp_path)
     (root / "artifacts" / "broken.yaml").write_text("id: broken\nstate: [unclosed\n")

@@ -122,34 +122,50 @@ def _load(options: SiteOptions) -> tuple[Session, Repository, Result]:
     return session, repo, lint(repo, session.rules, baseline)
 
 
+def _published(repo: Repository) -> list[ArtifactFile]:
+    """The artifacts the site is about: the metadata files, or in document mode (no
+    metadata file at all) the registry document's entries."""
+    files = [artifact for artifact in repo.artifacts if artifact.origin == "file"]
+    return files or list(repo.documented)
+
+
+def _key(artifact: ArtifactFile) -> str:
+    """An artifact's own key: its file, or for a document entry the document and its id."""
+    return artifact.path if artifact.origin == "file" else f"{artifact.path}#{artifact.id}"
+
+
 def _package_owners(repo: Repository) -> dict[str, list[str]]:
-    """Package folder -> the artifact files whose `package` names it."""
+    """Package folder -> the artifacts (by `_key`) whose `package` names it."""
     owners: dict[str, list[str]] = {}
-    for artifact in repo.artifacts:
+    for artifact in _published(repo):
         model = artifact.model
         if model is not None and model.package:
             package = repo.package_for(model.package)
             if package is not None:
-                owners.setdefault(package.path, []).append(artifact.path)
+                owners.setdefault(package.path, []).append(_key(artifact))
     return owners
 
 
 def attribute(repo: Repository, findings: list[Finding]) -> tuple[dict[str, list[Finding]], list[Finding]]:
-    """Findings per artifact file (its own file, or the package it names), and the rest."""
-    by_artifact: dict[str, list[Finding]] = {artifact.path: [] for artifact in repo.artifacts}
+    """Findings per artifact (its own file or document entry, or the package it names),
+    keyed by `_key`, and the rest."""
+    by_artifact: dict[str, list[Finding]] = {_key(artifact): [] for artifact in _published(repo)}
     owners = _package_owners(repo)
     rest: list[Finding] = []
     for finding in findings:
-        if finding.path in by_artifact:
-            by_artifact[finding.path].append(finding)
-            continue
-        holders = [paths for folder, paths in owners.items()
-                   if finding.path == folder or finding.path.startswith(folder + "/")]
-        if holders:
-            for path in holders[0]:
-                by_artifact[path].append(finding)
+        own = f"{finding.path}#{finding.artifact}" if finding.artifact else finding.path
+        for key in (finding.path, own):
+            if key in by_artifact:
+                by_artifact[key].append(finding)
+                break
         else:
-            rest.append(finding)
+            holders = [keys for folder, keys in owners.items()
+                       if finding.path == folder or finding.path.startswith(folder + "/")]
+            if holders:
+                for key in holders[0]:
+                    by_artifact[key].append(finding)
+            else:
+                rest.append(finding)
     return by_artifact, rest
 
 
@@ -157,12 +173,10 @@ def _entries(repo: Repository, result: Result, threshold: Severity) -> tuple[lis
     by_artifact, rest = attribute(repo, result.findings)
     known_by_artifact, _ = attribute(repo, result.baselined)
     entries = []
-    for artifact in repo.artifacts:
-        if artifact.origin != "file":
-            continue
-        found = by_artifact.get(artifact.path, [])
+    for artifact in _published(repo):
+        found = by_artifact.get(_key(artifact), [])
         entry = Entry(artifact, found, [f for f in found if f.severity.rank >= threshold.rank],
-                      known=known_by_artifact.get(artifact.path, []))
+                      known=known_by_artifact.get(_key(artifact), []))
         if artifact.model is None or not entry.id or not _SLUG.fullmatch(entry.id):
             entry.reasons.append("the file yields no valid `id`, so the page has no address")
         entries.append(entry)
