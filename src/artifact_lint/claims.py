@@ -42,11 +42,19 @@ from artifact_lint.measures import (
     parse_measure,
     parse_number,
 )
+from artifact_lint.findings import Position
 from artifact_lint.models import Artifact, CompetitionRow, EvidenceRow, Policy
+from artifact_lint.public_copy import CopyText
 
 CueKind = Literal["word", "vs", "delta", "ratio"]
 
 PROSE_FIELDS = ("public_value", "publishable_now", "next_release_action", "summary")
+# A claim whose own sentence says it is not one: still reported over a row that is not
+# Direct, at warning level, so the caveat shows in review (artifact-format §7).
+DISCLAIMERS = (
+    "not an official win claim", "not for an official win claim", "not a win claim", "no win claim",
+    "does not survive", "do not survive", "did not survive", "historical only", "for context only",
+)
 
 # Words never distinctive, whatever their case: they name no particular system.
 GENERIC_WORDS = frozenset({
@@ -112,6 +120,7 @@ class CopyField(NamedTuple):
     path: PathKey
     text: str
     context_row: int | None = None
+    where: CopyText | None = None  # public copy in another file (artifact-format §7)
 
     @property
     def field(self) -> str:
@@ -148,10 +157,24 @@ class WinClaim(NamedTuple):
     rows: tuple[int, ...]
     deltas: tuple[Delta, ...]
     context_row: int | None = None
+    where: CopyText | None = None  # the block of another file the sentence is in
+    offset: int = 0  # where the sentence starts in its field's or block's text
+    names_self: bool = False  # names no other row, but the artifact's own `self: true` row
 
     @property
     def field(self) -> str:
-        return field_path(self.path)
+        return field_path(self.path) if self.where is None else self.where.path
+
+    @property
+    def position(self) -> Position | None:
+        """Where the sentence starts, for a claim in another file (None: a field of the artifact)."""
+        return self.where.position_of(self.offset) if self.where is not None else None
+
+    @property
+    def disclaimed(self) -> bool:
+        """The sentence itself says it is not a win claim ("not for an official win claim")."""
+        lowered = " ".join(self.sentence.split()).casefold()
+        return any(phrase in lowered for phrase in DISCLAIMERS)
 
     @property
     def cue_text(self) -> str:
@@ -353,13 +376,25 @@ def distinctive_tokens(name: str) -> list[str]:
     return [token for token in name_tokens(name) if is_distinctive(token)]
 
 
+# A word of a term that stands for an initialism's spelled-out words (see `_initialisms`).
+_SPELLED = "\x00"
+
+
+def _word_pattern(word: str) -> str:
+    """One word of a term: itself, or for a spelled-out initialism (`\x00FM`) one word
+    per letter, each starting with that letter (`Foundation Models`)."""
+    if word.startswith(_SPELLED):
+        return r"\s+".join(re.escape(letter) + r"[\w-]*" for letter in word[1:])
+    return re.escape(word)
+
+
 @lru_cache(maxsize=1024)
 def _term_re(term: str) -> re.Pattern[str]:
     """A name or token as whole words, case aside, any run of spaces between its words.
 
     Cached (bounded) because the same names recur across artifacts; compiled once per
     distinct term, never per sentence."""
-    words = [re.escape(word) for word in term.split()]
+    words = [_word_pattern(word) for word in term.split()]
     return re.compile(r"(?<![\w.])" + r"\s+".join(words) + r"(?!\w|\.\w)", re.IGNORECASE)
 
 
@@ -370,9 +405,19 @@ def _lowered_term_re(term: str) -> re.Pattern[str]:
     IGNORECASE, and with the test of the character before the term written after the
     term's first word (not a word character or a dot, then that word), so that a search
     looks for that word as a plain string instead of trying every position."""
-    first, *rest = (re.escape(word) for word in term.lower().split())
+    first, *rest = (_word_pattern(word) for word in term.lower().split())
     head = first + r"(?<![\w.]" + first + ")"
     return re.compile(r"\s+".join([head, *rest]) + r"(?!\w|\.\w)")
+
+
+def _initialisms(name: str) -> list[str]:
+    """The name with each all-capital word after the first (`FM` in `Apple FM`) spelled
+    out as words starting with its letters: public copy writes "Apple Foundation Models"
+    for the row `Apple FM`."""
+    words = name.split()
+    spelled = [f"{_SPELLED}{word}" if index and word.isalpha() and word.isupper() and 2 <= len(word) <= 5
+               else word for index, word in enumerate(words)]
+    return [" ".join(spelled)] if spelled != words else []
 
 
 # One term that names rows: the term, whether it is a whole system name or alias (not
@@ -406,6 +451,7 @@ def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, str]
     """(full, term) for a row's system name and aliases, then for the distinctive
     tokens of its system name. Cached (bounded): the same rows recur across artifacts."""
     return (*((True, name) for name in (system, *aliases)),
+            *((True, spelled) for name in (system, *aliases) for spelled in _initialisms(name)),
             *((False, token) for token in distinctive_tokens(system)))
 
 
@@ -707,11 +753,12 @@ class ClaimContext:
 
     # Plain lazy slots: `cached_property` takes a lock on each first read (Python 3.11),
     # and a context is made for every artifact.
-    __slots__ = ("model", "_matcher", "_words", "_gains")
+    __slots__ = ("model", "_matcher", "_self_matcher", "_words", "_gains")
 
     def __init__(self, model: Artifact) -> None:
         self.model = model
         self._matcher: RowMatcher | None = None
+        self._self_matcher: RowMatcher | None = None
         self._words: frozenset[str] | None = None
         self._gains: tuple[_Gain, ...] | None = None
 
@@ -720,6 +767,14 @@ class ClaimContext:
         if self._matcher is None:
             self._matcher = RowMatcher(_rows(self.model))
         return self._matcher
+
+    @property
+    def self_matcher(self) -> RowMatcher:
+        """A matcher of the artifact's own `self: true` rows (never the other side of a claim)."""
+        if self._self_matcher is None:
+            own = [row.model_copy(update={"is_self": None}) for row in _rows(self.model) if row.is_self]
+            self._self_matcher = RowMatcher(own)
+        return self._self_matcher
 
     @property
     def words(self) -> frozenset[str]:
@@ -778,7 +833,19 @@ def _claims_in(copy: CopyField, context: ClaimContext) -> list[WinClaim]:
         others = [i for i in named if i != copy.context_row]
         about = named if others else ((copy.context_row,) if copy.context_row is not None else ())
         deltas = tuple(cue.delta for cue in cues if cue.delta is not None)
-        claims.append(WinClaim(copy.path, sentence.text, cues, named, about, deltas, copy.context_row))
+        names_self = not named and context.self_matcher.named(sentence.text) != ()
+        claims.append(WinClaim(copy.path, sentence.text, cues, named, about, deltas, copy.context_row,
+                               copy.where, sentence.start, names_self))
+    return claims
+
+
+def find_copy_claims(model: Artifact, texts: Sequence[CopyText]) -> list[WinClaim]:
+    """Every win claim in public copy beyond the artifact's fields (artifact-format §7)."""
+    context = ClaimContext(model)
+    claims: list[WinClaim] = []
+    for text in texts:
+        if _may_match(text.text):
+            claims += _claims_in(CopyField(("copy",), text.text, None, text), context)
     return claims
 
 

@@ -33,6 +33,10 @@ DEFAULT_EXCLUDE = (
 )
 
 
+# Hugging Face model cards kept beside the registry, one per artifact id.
+DEFAULT_PUBLIC_COPY = {"docs/hf-cards/*.md": "{stem}"}
+
+
 class Config(NamedTuple):
     """Settings after file and command line are merged. Paths are root-relative."""
 
@@ -55,6 +59,10 @@ class Config(NamedTuple):
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False
+    # Public copy beyond the metadata (artifact-format §7): glob -> artifact id template
+    # (`{stem}`, `{name}`), and the package index whose entries carry headline claims.
+    public_copy: dict[str, str] = DEFAULT_PUBLIC_COPY
+    package_index: str = "specialists/registry.json"
     # Where each value came from, by key as written in the file (`fail-on`): the
     # config file, or the command line; a key that is absent has its default.
     origins: dict[str, str] = {}
@@ -75,7 +83,7 @@ class Config(NamedTuple):
 _KEYS = {
     "paths", "policy", "registry-doc", "specialists", "select", "extend-select", "ignore",
     "fail-on", "max-file-size", "max-depth", "max-nodes", "severity", "per-file-ignores",
-    "exclude", "extend-exclude", "respect-gitignore", "force-exclude",
+    "exclude", "extend-exclude", "respect-gitignore", "force-exclude", "public-copy", "package-index",
 }
 
 
@@ -272,6 +280,18 @@ def _bool(value: Any, where: str) -> bool:
     return value
 
 
+def _copy_table(value: Any, where: str) -> dict[str, str]:
+    """`public-copy`: glob -> artifact id template (`{stem}`, `{name}`, or a fixed id)."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f"{where}: expected a table of \"glob\" = \"id template\" ({{stem}}, {{name}})")
+    for glob, template in value.items():
+        if not glob.strip() or glob.startswith("/") or ".." in glob.split("/"):
+            raise ConfigError(f"{where}: `{glob}` must be a glob relative to the root")
+        if not template.strip():
+            raise ConfigError(f"{where}.\"{glob}\": the id template is empty")
+    return dict(value)
+
+
 def parse_config(table: dict[str, Any], source: str, known_codes: Iterable[str]) -> Config:
     """Validate a `[tool.artifact-lint]` table; any bad key or value is a `ConfigError`."""
     known_codes = list(known_codes)
@@ -286,8 +306,10 @@ def parse_config(table: dict[str, Any], source: str, known_codes: Iterable[str])
             values[key.replace("-", "_")] = _patterns(value, where)
         elif key in ("respect-gitignore", "force-exclude"):
             values[key.replace("-", "_")] = _bool(value, where)
-        elif key in ("policy", "registry-doc", "specialists"):
+        elif key in ("policy", "registry-doc", "specialists", "package-index"):
             values[key.replace("-", "_")] = _string(value, where)
+        elif key == "public-copy":
+            values["public_copy"] = _copy_table(value, where)
         elif key in ("select", "extend-select", "ignore"):
             values[key.replace("-", "_")] = check_codes(value, where, known_codes)
         elif key == "fail-on":

@@ -237,7 +237,8 @@ def parallel_loader(rules: list[Rule], requested: int | None,
     def load_many(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[], list[ArtifactFile]]:
         # The per-artifact rules see the packages, policy and targets, never the
         # half-built list of artifacts (in a child, it would be partial).
-        shared = Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets)
+        shared = Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets,
+                            registry=repo.registry, base_policy=repo.base_policy)
         jobs = min(worker_count(requested, len(paths)), len(paths))
         if jobs <= 1 or not hasattr(os, "fork"):
             return lambda: checked([_load_share(shared, artifact_rules, paths, limits)])

@@ -172,6 +172,7 @@ class RegistryFile:
     path: str
     document: RegistryDocument | None = None
     load_error: LoadError | None = None
+    text: str = ""  # the document as read (public copy reads its prose, artifact-format §7)
 
 
 @dataclass
@@ -193,6 +194,11 @@ class Repository:
     # The policy file (or built-in default) before the registry document's own states
     # and labels tables extended it into `policy`, the policy in force.
     base_policy: Policy | None = None
+    # Public copy read so far (`public_copy.py`), per process: file -> its texts, the
+    # `public-copy` table resolved, and the package index split by entry.
+    copy_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    configured_copy: dict[str, list[str]] | None = field(default=None, repr=False)
+    index_copy: Any = field(default=None, repr=False)
 
     @property
     def target_artifacts(self) -> list[ArtifactFile]:
@@ -217,6 +223,13 @@ class Repository:
         extended by the registry document's tables, whether the artifact comes from a
         file or from the document."""
         return self.policy
+
+    def artifact_ids(self) -> set[str]:
+        """Every artifact id the repository knows: its files' and the registry document's."""
+        ids = {artifact.id for artifact in [*self.artifacts, *self.documented] if artifact.id}
+        if self.registry is not None and self.registry.document is not None:
+            ids.update(entry.id for entry in self.registry.document.artifacts)
+        return ids
 
     @cached_property
     def packages_by_path(self) -> dict[str, Package]:
@@ -467,7 +480,7 @@ def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = N
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the document as UTF-8", Position(line, 1)))
     from artifact_lint.registry_cache import read_registry_cached
 
-    return RegistryFile(relative, read_registry_cached(text, cache))
+    return RegistryFile(relative, read_registry_cached(text, cache), text=text)
 
 
 def extend_policy(policy: Policy, registry: RegistryFile) -> Policy:

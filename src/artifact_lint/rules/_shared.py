@@ -6,7 +6,10 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
+from artifact_lint.claims import WinClaim, find_copy_claims, find_win_claims
+from artifact_lint.findings import Position, Problem, Severity
 from artifact_lint.models import StatePolicy
+from artifact_lint.public_copy import IndexClaim, copy_of
 from artifact_lint.repository import ArtifactFile, Repository
 
 PUBLIC_URL = re.compile(r"^(https://|hf://)\S+$")
@@ -61,3 +64,35 @@ def evidence_source_escapes(repo: Repository, package_path: str, source: str) ->
         if os.path.lexists(repo.root / candidate):
             return repo.inside(candidate) is None
     return repo.inside(f"{package_path}/{source}") is None and repo.inside(source) is None
+
+
+def all_win_claims(artifact: ArtifactFile, repo: Repository) -> list[WinClaim]:
+    """The win claims of the artifact's own prose fields, then of its public copy in
+    other files (artifact-format §7): model cards, Hub cards, the registry document's
+    prose, the package index's strings. Computed once per artifact."""
+    own = artifact.derived("win_claims", find_win_claims)
+    beyond = artifact.derived("copy_claims", lambda model: find_copy_claims(model, copy_of(artifact, repo).texts))
+    return own + beyond
+
+
+def index_claims_of(artifact: ArtifactFile, repo: Repository) -> list[IndexClaim]:
+    """The package index's `vs_*` headline claims about the artifact."""
+    return artifact.derived("index_claims", lambda model: copy_of(artifact, repo).claims)
+
+
+def claim_problem(artifact: ArtifactFile, claim: WinClaim, message: str,
+                  severity: Severity | None = None) -> Problem:
+    """A problem at the claim's sentence: a field of the artifact, or the file and line
+    of public copy elsewhere."""
+    position = claim.position
+    if position is None:
+        return artifact.problem(claim.path, message, severity=severity)
+    return Problem(path=claim.field, position=position, message=message, artifact=artifact.id,
+                   severity=severity, value=claim.sentence)
+
+
+def index_problem(artifact: ArtifactFile, claim: IndexClaim, message: str,
+                  severity: Severity | None = None) -> Problem:
+    """A problem at a package index's headline key."""
+    return Problem(path=claim.path, position=Position(claim.line, claim.column), message=message,
+                   field=claim.field, artifact=artifact.id, severity=severity, value=claim.value)

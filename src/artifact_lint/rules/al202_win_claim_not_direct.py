@@ -61,10 +61,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.claims import find_win_claims, resolve_against, win_claim_labels
-from artifact_lint.findings import Problem
+from artifact_lint.claims import RowMatcher, resolve_against, win_claim_labels
+from artifact_lint.findings import Problem, Severity
 from artifact_lint.models import CompetitionRow
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
 from artifact_lint.suggest import quoted_list
 
 CODE = "AL202"
@@ -95,19 +96,25 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     rows = model.competition
     win_labels = win_claim_labels(repo.policy_for(artifact))
     policy_labels = list(repo.policy_for(artifact).labels)
-    reported: set[tuple[tuple[str | int, ...], int]] = set()
-    for claim in artifact.derived("win_claims", find_win_claims):
+    reported: set[tuple[object, str]] = set()
+    for claim in all_win_claims(artifact, repo):
+        where = claim.position or claim.path
         for index in claim.rows:
             row = rows[index]
-            if row.label in win_labels or (claim.path, index) in reported:
+            # one finding per system a sentence claims over, however many of its rows match
+            system = " ".join((row.system or str(index)).split()).casefold()
+            if row.label in win_labels or (where, system) in reported:
                 continue
-            if claim.path[0] == "claims" and index == claim.context_row:
+            if claim.where is None and claim.path[0] == "claims" and index == claim.context_row:
                 continue  # the structured `against` below reports it
-            reported.add((claim.path, index))
-            yield artifact.problem(
-                claim.path,
-                f"`{claim.field}` claims a win over `{row.system}` (`{claim.cue_text}`), but "
-                + _why(row, policy_labels, win_labels))
+            reported.add((where, system))
+            disclaimed = claim.disclaimed
+            said = " (its sentence says it is no win claim, so this is a warning)" if disclaimed else ""
+            yield claim_problem(
+                artifact, claim,
+                f"`{claim.field}` claims a win over `{row.system}` (`{claim.cue_text}`){said}, but "
+                + _why(row, policy_labels, win_labels),
+                severity=Severity.WARNING if disclaimed else None)
     for position, structured in enumerate(model.claims or []):
         against = resolve_against(model, structured.against)
         if against is None or rows[against].is_self or rows[against].label in win_labels:
@@ -116,3 +123,11 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             ("claims", position, "against"),
             f"claim {position} is against `{rows[against].system}`, but "
             + _why(rows[against], policy_labels, win_labels))
+    matcher = RowMatcher(rows)
+    for headline in index_claims_of(artifact, repo):  # one finding a key: its first named row
+        for index in matcher.named(headline.words)[:1]:
+            if rows[index].label not in win_labels:
+                yield index_problem(
+                    artifact, headline,
+                    f"the package index's headline `{headline.key}` claims a win over `{rows[index].system}`,"
+                    " but " + _why(rows[index], policy_labels, win_labels))

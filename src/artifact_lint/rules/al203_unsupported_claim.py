@@ -5,7 +5,11 @@ A structured claim (`claims[]`) whose `against` is not the `system` or an
 `aliases` entry of a competition row, or is the artifact's own `self: true`
 row, is an error. A win claim in free-text public copy ("beats", "outperforms",
 "ahead of", a free-standing "vs", "+4.7 points", "3x faster") that names no
-competition row by system, alias or distinctive token is a warning.
+competition row by system, alias or distinctive token is a warning, wherever the
+public copy stands (artifact-format §7: model cards, Hub cards, the registry
+document, the package index); a sentence that names only the artifact's own
+`self: true` row compares it with itself and is not reported. A package-index
+headline `vs_<system>_<metric>` whose system no row names is an error.
 
 ## Why it matters
 A win is only as good as the row that backs it: the row says what was
@@ -50,9 +54,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.claims import find_win_claims, resolve_against, row_names
+from artifact_lint.claims import RowMatcher, resolve_against, row_names
 from artifact_lint.findings import Problem, Severity
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
 from artifact_lint.suggest import did_you_mean
 
 CODE = "AL203"
@@ -83,16 +88,26 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             yield artifact.problem(
                 ("claims", position, "against"),
                 f"claim {position} is against `{claim.against}`, which names no competition row{hint}")
-    reported: set[tuple[str | int, ...]] = set()
-    for win in artifact.derived("win_claims", find_win_claims):
-        if win.rows or win.path in reported:
+    reported: set[object] = set()
+    for win in all_win_claims(artifact, repo):
+        where = win.position or win.path
+        if win.rows or win.names_self or where in reported:
             continue
-        if win.path[0] == "claims" and isinstance(win.path[1], int) and structured[win.path[1]].against:
+        if win.where is None and win.path[0] == "claims" and isinstance(win.path[1], int) \
+                and structured[win.path[1]].against:
             continue  # the structured `against` is reported above
-        reported.add(win.path)
-        yield artifact.problem(
-            win.path,
+        reported.add(where)
+        yield claim_problem(
+            artifact, win,
             f"`{win.field}` reads as a win claim (`{win.cue_text}`) but names no competition row:"
             " name the system as its row does (`system` or an `aliases` entry), add the row"
             " with its label, or reword it as context",
             severity=Severity.WARNING)
+    matcher = RowMatcher(rows)
+    for headline in index_claims_of(artifact, repo):
+        if not matcher.named(headline.words):
+            yield index_problem(
+                artifact, headline,
+                f"the package index's headline `{headline.key}` claims a comparison, but no competition row"
+                f" of `{artifact.id}` names the system in `{headline.words}`; add the row with its label,"
+                " or remove the headline")

@@ -51,15 +51,16 @@ from collections.abc import Iterator
 
 from artifact_lint.claims import (
     GateDifference,
+    RowMatcher,
     claim_delta,
-    find_win_claims,
     gate_difference,
     resolve_against,
     win_claim_labels,
 )
 from artifact_lint.findings import Problem
-from artifact_lint.measures import Delta, Number, format_number
+from artifact_lint.measures import Delta, Number, format_number, parse_delta
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
 
 CODE = "AL204"
 NAME = "claim-number-mismatch"
@@ -96,14 +97,26 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         return
     rows = model.competition
     win_labels = win_claim_labels(repo.policy_for(artifact))
-    for claim in artifact.derived("win_claims", find_win_claims):
+    for claim in all_win_claims(artifact, repo):
         if not claim.deltas:
             continue
         direct = [i for i in claim.rows if rows[i].label in win_labels]
         diff = gate_difference(model, direct[0]) if len(direct) == 1 else None
         if diff is None or any(diff.accepts(delta) for delta in claim.deltas):
             continue
-        yield artifact.problem(claim.path, _text_message(claim.deltas[0], diff))
+        yield claim_problem(artifact, claim, _text_message(claim.deltas[0], diff))
+    matcher = RowMatcher(rows)
+    for headline in index_claims_of(artifact, repo):
+        named = matcher.named(headline.words)
+        if headline.suffix != "pp" or len(named) != 1 or rows[named[0]].label not in win_labels:
+            continue
+        diff = gate_difference(model, named[0])
+        delta = parse_delta(f"{headline.value:+} points") if isinstance(headline.value, (int, float)) \
+            and not isinstance(headline.value, bool) else None
+        if diff is not None and delta is not None and not diff.accepts(delta):
+            yield index_problem(artifact, headline,
+                                f"the package index's headline `{headline.key}` claims {headline.value} points;"
+                                f" evidence gives {_arithmetic(diff, delta.decimals, True)}")
     for position, structured in enumerate(model.claims or []):
         if structured.delta is None:
             continue
