@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -71,38 +72,235 @@ def test_a_bad_entry_is_a_miss(content: str, tmp_path: Path) -> None:
     assert read_registry_cached(text, tmp_path) == read_registry(text)
 
 
+def _rewrite(entry: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Apply `change` to the JSON an entry holds and write it back as a forger would: with
+    the body's SHA-256 computed again when the entry carries one (so that only the
+    shape checks stand between the entry and the rules)."""
+    raw = json.loads(entry.read_bytes())
+    if isinstance(raw, dict) and "sha256" in raw:
+        body = raw["body"]
+        change(body)
+        encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.sha256(encoded).hexdigest()
+        entry.write_bytes(b'{"format":%d,"sha256":"%s","body":%s}' % (raw["format"], digest.encode(), encoded))
+    else:
+        change(raw)
+        entry.write_text(json.dumps(raw), encoding="utf-8")
+
+
+def _body(entry: Path) -> dict:  # type: ignore[type-arg]
+    raw = json.loads(entry.read_bytes())
+    return raw["body"] if "sha256" in raw else raw  # type: ignore[no-any-return]
+
+
 def test_an_entry_of_an_older_format_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Format 4 added the decision an entry records (format 3, what a reviewer reads): an
-    entry written before must never stand in for it, even under the same name."""
-    assert registry_cache.FORMAT == 4
+    """Format 5 wraps the body with its SHA-256; format 4 (the decision an entry records) was
+    the bare body. An entry written before must never stand in, even under the same name."""
+    assert registry_cache.FORMAT == 5
     text = _documents()[0].read_text(encoding="utf-8")
     old = encode(read_registry(text))
-    old["format"] = 3
-    for artifact in old["artifacts"]:  # what format 3 held: no recorded decision
-        artifact.pop("decision", None)
+    old["format"] = 4
     entry = entry_path(tmp_path, text)
-    entry.write_text(json.dumps(old), encoding="utf-8")
+    entry.write_text(json.dumps(old), encoding="utf-8")  # what format 4 wrote
     assert read_registry_cached(text, tmp_path) == read_registry(text)
-    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == 4  # parsed and written again
-    monkeypatch.setattr(registry_cache, "FORMAT", 3)
+    written = json.loads(entry.read_text(encoding="utf-8"))
+    assert written["format"] == 5 and written["body"]["format"] == 5  # parsed and written again
+    monkeypatch.setattr(registry_cache, "FORMAT", 4)
     assert entry_path(tmp_path, text) != entry  # and another format names another entry
+
+
+def test_an_entry_whose_body_does_not_match_its_digest_is_a_miss(tmp_path: Path) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    read_registry_cached(text, tmp_path)
+    entry = entry_path(tmp_path, text)
+    good = entry.read_bytes()
+    assert good.startswith(b'{"format":5,"sha256":"')
+    for damaged in (good[:-1], good[: len(good) // 2], good.replace(b"Direct", b"Dirent", 1), good + b" "):
+        entry.write_bytes(damaged)
+        assert read_registry_cached(text, tmp_path) == read_registry(text)
+        assert entry.read_bytes() == good
 
 
 @pytest.mark.parametrize("tamper", [
     lambda positions: positions[1].append(7),  # a number without its pair
     lambda positions: positions[1].__setitem__(0, "2"),  # a line that is not a number
+    lambda positions: positions[1].__setitem__(0, True),  # a line that is a boolean
+    lambda positions: positions[1].__setitem__(0, 1.5),  # a line that is not whole
+    lambda positions: positions[1].__setitem__(0, 0),  # a line before the first
     lambda positions: positions[0][0].append(["deeper"]),  # a path part that cannot be a key
+    lambda positions: positions[0].__setitem__(0, "path"),  # a path that is text, not a list of parts
     lambda positions: positions.pop(),  # three lists of four
+    lambda positions: positions.append([]),  # five lists
 ])
 def test_an_entry_with_malformed_positions_is_a_miss(tamper, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = _documents()[0].read_text(encoding="utf-8")
-    good = json.loads(json.dumps(encode(read_registry(text))))
-    raw = json.loads(json.dumps(good))
-    tamper(raw["artifacts"][0]["positions"])
+    read_registry_cached(text, tmp_path)
     entry = entry_path(tmp_path, text)
-    entry.write_text(json.dumps(raw), encoding="utf-8")
+    good = _body(entry)
+    _rewrite(entry, lambda raw: tamper(raw["artifacts"][0]["positions"]))
     assert read_registry_cached(text, tmp_path) == read_registry(text)
-    assert json.loads(entry.read_text(encoding="utf-8")) == good  # a miss: parsed and written again
+    assert _body(entry) == good  # a miss: parsed and written again
+
+
+# Valid JSON, every value of another type than `encode` writes (issue 15): each was a
+# TypeError, AttributeError or ValidationError in a rule, and is a miss now.
+WRONG_TYPES = {
+    "row id a number": lambda raw: raw["list_rows"][0].__setitem__(0, 5),
+    "row state null": lambda raw: raw["list_rows"][0].__setitem__(2, None),
+    "row state a mapping": lambda raw: raw["list_rows"][1].__setitem__(2, {"a": 1}),
+    "row id a list": lambda raw: raw["list_rows"][1].__setitem__(0, [1]),
+    "row line text": lambda raw: raw["list_rows"][0].__setitem__(5, "3"),
+    "row a mapping": lambda raw: raw["list_rows"].__setitem__(0, {"id": "x"}),
+    "rows a mapping": lambda raw: raw.__setitem__("list_rows", {}),
+    "table line text": lambda raw: raw.__setitem__("list_table_line", "1"),
+    "state name a number": lambda raw: raw["states"].append([1, "meaning", 3]),
+    "label meaning null": lambda raw: raw["labels"].append(["Direct", None, 3]),
+    "artifacts null": lambda raw: raw.__setitem__("artifacts", None),
+    "artifact a list": lambda raw: raw["artifacts"].__setitem__(0, []),
+    "artifact id a number": lambda raw: raw["artifacts"][0].__setitem__("id", 7),
+    "artifact data a list": lambda raw: raw["artifacts"][0].__setitem__("data", []),
+    "artifact data a number": lambda raw: raw["artifacts"][0].__setitem__("data", 5),
+    "artifact data text": lambda raw: raw["artifacts"][0].__setitem__("data", "x"),
+    "artifact state a number": lambda raw: raw["artifacts"][0].__setitem__("list_state", 1),
+    "artifact status a list": lambda raw: raw["artifacts"][0].__setitem__("status_line_state", ["x"]),
+    "artifact decision a mapping": lambda raw: raw["artifacts"][0].__setitem__("decision", {}),
+    "artifact without data": lambda raw: raw["artifacts"][0].pop("data"),
+    "artifact with more": lambda raw: raw["artifacts"][0].__setitem__("extra", 1),
+    "format text": lambda raw: raw.__setitem__("format", "5"),
+    "unknown key": lambda raw: raw.__setitem__("more", []),
+}
+
+
+@pytest.mark.parametrize("tamper", list(WRONG_TYPES.values()), ids=list(WRONG_TYPES))
+def test_an_entry_of_the_wrong_types_is_a_miss(tamper, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = _documents()[0].read_text(encoding="utf-8")
+    read_registry_cached(text, tmp_path)
+    entry = entry_path(tmp_path, text)
+    _rewrite(entry, tamper)
+    assert read_registry_cached(text, tmp_path) == read_registry(text)
+
+
+@pytest.mark.parametrize("tamper", list(WRONG_TYPES.values()), ids=list(WRONG_TYPES))
+def test_a_check_with_an_entry_of_the_wrong_types_goes_on(tamper, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ARTIFACT_LINT_CACHE_DIR", str(folder))
+    monkeypatch.chdir(root)
+    expected = CliRunner().invoke(app, ["check", "-f", "json"])  # writes the entry
+    (entry,) = folder.glob("registry-*.json")
+    _rewrite(entry, tamper)
+    result = CliRunner().invoke(app, ["check", "-f", "json"])
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout), result.output
+
+
+def _in_time(action, seconds: float = 10.0):  # type: ignore[no-untyped-def]
+    """`action()`'s result, or a failure when it takes longer than `seconds` (it is left
+    to finish in a daemon thread)."""
+    import threading
+
+    box: list[object] = []
+    thread = threading.Thread(target=lambda: box.append(action()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return box
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_an_entry_that_is_a_named_pipe_is_a_miss_at_once(tmp_path: Path) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    entry = entry_path(tmp_path, text)
+    os.mkfifo(entry)
+    done = _in_time(lambda: read_registry_cached(text, tmp_path))
+    if not done:  # let the waiting reader go before failing
+        os.close(os.open(entry, os.O_WRONLY | os.O_NONBLOCK))
+    assert done == [read_registry(text)], "reading a named pipe entry waited for a writer"
+
+
+def test_an_entry_that_is_a_link_or_a_folder_is_a_miss(tmp_path: Path) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    read_registry_cached(text, elsewhere)
+    good = entry_path(elsewhere, text)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    entry = entry_path(folder, text)
+    entry.symlink_to(good)  # even a link to a good entry: entries are never links
+    assert read_registry_cached(text, folder) == read_registry(text)
+    assert not entry.is_symlink() and entry.is_file()  # the miss wrote a regular entry in the link's place
+    assert json.loads(good.read_bytes())["format"] == 5  # and the link's target is untouched
+    entry.unlink()
+    entry.mkdir()
+    assert read_registry_cached(text, folder) == read_registry(text)
+
+
+_ENDLESS = """
+import os, resource, sys, json
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from pathlib import Path
+from artifact_lint.registry_cache import entry_path, read_registry_cached
+from artifact_lint.registry_doc import read_registry
+text, folder = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2])
+entry = entry_path(folder, text)
+entry.symlink_to(sys.argv[3])
+print(json.dumps(read_registry_cached(text, folder) == read_registry(text)))
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero") or os.name != "posix", reason="no /dev/zero here")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_entry_that_links_to_an_endless_device_is_a_miss_at_once(device: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    try:
+        done = subprocess.run([sys.executable, "-c", _ENDLESS, str(_documents()[0]), str(folder), device],
+                              capture_output=True, timeout=30, text=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"an entry linking to {device} was read without end")
+    assert (done.returncode, done.stdout.strip()) == (0, "true"), done.stderr[-2000:]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_an_entry_that_links_to_a_device_is_never_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    import stat
+
+    text = _documents()[0].read_text(encoding="utf-8")
+    entry = entry_path(tmp_path, text)
+    entry.symlink_to("/dev/zero")
+    opened: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def refuse_devices(opener):  # type: ignore[no-untyped-def]
+        def guarded(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(path, (str, os.PathLike)) and os.path.exists(path) \
+                    and not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+                opened.append(os.fspath(path))
+                raise OSError("opened a device")
+            return opener(path, *args, **kwargs)
+        return guarded
+
+    monkeypatch.setattr(builtins, "open", refuse_devices(real_open))
+    monkeypatch.setattr(os, "open", refuse_devices(real_os_open))
+    assert read_registry_cached(text, tmp_path) == read_registry(text)
+    assert opened == []
+
+
+def test_an_entry_over_the_size_bound_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _documents()[0].read_text(encoding="utf-8")
+    read_registry_cached(text, tmp_path)
+    entry = entry_path(tmp_path, text)
+    size = entry.stat().st_size
+    monkeypatch.setattr(registry_cache, "max_entry_size", lambda _text: size - 1)
+    opened: list[object] = []
+    monkeypatch.setattr(registry_cache, "decode", lambda *args: opened.append(args))
+    assert read_registry_cached(text, tmp_path) == read_registry(text)
+    assert opened == []
+    assert entry.stat().st_size == size  # and nothing larger than the bound is written either
 
 
 def test_an_unwritable_folder_only_costs_the_parse(tmp_path: Path) -> None:
