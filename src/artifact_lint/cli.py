@@ -130,7 +130,7 @@ def check(
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Lint artifact metadata, specialist packages and the registry document."""
-    from artifact_lint.runner import CheckOptions, run_check
+    from artifact_lint.runner import CheckOptions
 
     options = CheckOptions(
         paths=list(paths or []), output_format=output_format.value if output_format else None,
@@ -145,7 +145,19 @@ def check(
     # Under `main`, the context holds `_exit_at_once`: the check ends the process itself,
     # before the files it loaded are freed (see `run_check`).
     exit_process = ctx.obj if ctx.obj is _exit_at_once else None
-    raise typer.Exit(_guard(lambda: run_check(options, exit_process), debug))
+    raise typer.Exit(_guard(lambda: _checked_run(options, exit_process), debug))
+
+
+def _checked_run(options, exit_process):  # type: ignore[no-untyped-def]
+    """`run_check`, once what typer cannot check is sound: `--new-from-rev ""` is an
+    error, never a run without it."""
+    from artifact_lint.runner import run_check
+
+    if options.new_from_rev is not None:
+        from artifact_lint.revision import check_revision_argument
+
+        check_revision_argument(options.new_from_rev)
+    return run_check(options, exit_process)
 
 
 @app.command()
