@@ -166,6 +166,11 @@ class WinClaim(NamedTuple):
         return field_path(self.path) if self.where is None else self.where.path
 
     @property
+    def subject(self) -> str:
+        """What the claim stands in, for messages: `public_value`, or "this sentence" in another file."""
+        return f"`{self.field}`" if self.where is None else "this sentence"
+
+    @property
     def position(self) -> Position | None:
         """Where the sentence starts, for a claim in another file (None: a field of the artifact)."""
         return self.where.position_of(self.offset) if self.where is not None else None

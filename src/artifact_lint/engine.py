@@ -127,7 +127,8 @@ def _run_rules(repo: Repository, rules: list[Rule], result: Result) -> None:
 def _apply_directives(repo: Repository, rules: list[Rule], result: Result) -> list[tuple[Directive, str]]:
     """Drop findings covered by valid inline directives; return (directive, code) pairs that covered nothing."""
     known = [rule.code for rule in rules]
-    directives = [d for d in repo.directives() if is_valid(d, known)]
+    found = repo.directives() + repo.copy_directives({f.path for f in result.findings})
+    directives = [d for d in found if is_valid(d, known)]
     if not directives:
         return []
     kept = []

@@ -218,7 +218,7 @@ def index_claims(path: str, entry: dict[str, Any], where: tuple[str | int, ...],
 # --------------------------------------------------------------------------- whose copy
 
 
-def _read_text(repo: Repository, relative: str) -> str | None:
+def read_text(repo: Repository, relative: str) -> str | None:
     """A public-copy file's text, or None when it is missing, outside the root, not a
     regular file, too large or not UTF-8 (public copy is best effort: other rules say
     when a surface path is missing)."""
@@ -246,7 +246,7 @@ def _read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
     name = relative.rsplit("/", 1)[-1].lower()
     if suffix not in COPY_SUFFIXES or relative == repo.config.package_index or name.startswith("prompt"):
         return []  # the index is read by entry; a prompt is model input, not copy
-    text = _read_text(repo, relative)
+    text = read_text(repo, relative)
     if text is None:
         return []
     if suffix in (".md", ".markdown"):
@@ -303,7 +303,7 @@ def package_index(repo: Repository) -> tuple[dict[str, list[CopyText]], dict[str
     texts: dict[str, list[CopyText]] = {}
     claims: dict[str, list[IndexClaim]] = {}
     relative = repo.config.package_index
-    text = _read_text(repo, relative) if relative else None
+    text = read_text(repo, relative) if relative else None
     if text is not None:
         from artifact_lint.loader import LoadError, load_text
 

@@ -218,6 +218,22 @@ class Repository:
             found.extend(find_directives(self.documented[0].path, self.documented[0].document.text))
         return found
 
+    def copy_directives(self, paths: set[str]) -> list[Directive]:
+        """Suppression directives (`<!-- artifact-lint: disable=... -->`) in the public-copy
+        files among `paths` that are not artifact files or the document already read."""
+        from artifact_lint.public_copy import read_text
+        from artifact_lint.suppression import find_directives
+
+        read = {artifact.path for artifact in self.target_artifacts}
+        found: list[Directive] = []
+        for path in sorted(paths - read):
+            if path.lower().endswith((".md", ".markdown", ".txt")):
+                text = self.registry.text if self.registry is not None and path == self.registry.path else None
+                text = text if text is not None else read_text(self, path)
+                if text:
+                    found.extend(find_directives(path, text))
+        return found
+
     def policy_for(self, artifact: ArtifactFile) -> Policy:
         """The policy in force for an artifact: the policy file (or built-in default)
         extended by the registry document's tables, whether the artifact comes from a

@@ -112,7 +112,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             said = " (its sentence says it is no win claim, so this is a warning)" if disclaimed else ""
             yield claim_problem(
                 artifact, claim,
-                f"`{claim.field}` claims a win over `{row.system}` (`{claim.cue_text}`){said}, but "
+                f"{claim.subject} claims a win over `{row.system}` (`{claim.cue_text}`){said}, but "
                 + _why(row, policy_labels, win_labels),
                 severity=Severity.WARNING if disclaimed else None)
     for position, structured in enumerate(model.claims or []):

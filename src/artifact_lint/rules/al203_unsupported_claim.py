@@ -99,7 +99,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         reported.add(where)
         yield claim_problem(
             artifact, win,
-            f"`{win.field}` reads as a win claim (`{win.cue_text}`) but names no competition row:"
+            f"{win.subject} reads as a win claim (`{win.cue_text}`) but names no competition row:"
             " name the system as its row does (`system` or an `aliases` entry), add the row"
             " with its label, or reword it as context",
             severity=Severity.WARNING)
