@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 COPY_SUFFIXES = (".md", ".markdown", ".txt", ".json")
 PACKAGE_COPY = ("model_card.md", "readme.md")  # lower-cased names; prompt.md is not copy
+NOT_COPY = ("decision.json",)  # the decision record gates the package; its words are not public copy
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
 _DELTA_HEADER = re.compile(r"^(?:delta|δ|Δ|diff(?:erence)?|gain|vs\.?|versus)$", re.I)
 _VS_KEY = re.compile(r"^vs_(?P<rest>[a-z0-9_]+?)(?:_(?P<suffix>pp|x|ratio))?$", re.I)
@@ -244,8 +245,9 @@ def read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
 def _read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
     suffix = Path(relative).suffix.lower()
     name = relative.rsplit("/", 1)[-1].lower()
-    if suffix not in COPY_SUFFIXES or relative == repo.config.package_index or name.startswith("prompt"):
-        return []  # the index is read by entry; a prompt is model input, not copy
+    if suffix not in COPY_SUFFIXES or relative == repo.config.package_index or name in NOT_COPY \
+            or name.startswith("prompt"):
+        return []  # the index is read by entry; a prompt is model input; a decision record is data
     text = read_text(repo, relative)
     if text is None:
         return []
