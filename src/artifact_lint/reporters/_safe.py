@@ -51,6 +51,8 @@ def visible(text: str, *, line_breaks: bool = False) -> str:
     With `line_breaks=True`, `\\n` and `\\r` stay as they are, for formats that escape them
     in their own way (GitHub's `%0A`, Markdown's `<br>`).
     """
+    if text.isprintable():  # none of them is printable: the common case, in C
+        return text
     return (_ALL_BUT_LINE_BREAKS if line_breaks else _ANY).sub(_escape, text)
 
 
