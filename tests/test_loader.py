@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -640,3 +641,66 @@ def test_a_pickled_source_map_answers_like_the_original() -> None:
                 for index, part in enumerate(original.pack())]
     assert pickle.loads(pickle.dumps(SourceMap.packed(*as_lists))) == original
     assert SourceMap.packed(*as_lists).value(("evidence", 0, "gate")) == original.value(("evidence", 0, "gate"))
+
+
+# --- lines as an editor shows them (issue 15) -----------------------------------------------
+
+# libyaml (YAML 1.1) also ends a line at these; YAML 1.2, editors and findings do not.
+SEPARATORS = {"NEL": "\x85", "LS": "\u2028", "PS": "\u2029"}
+
+
+@pytest.mark.parametrize("separator", list(SEPARATORS.values()), ids=list(SEPARATORS))
+@pytest.mark.parametrize("value", ['"a{}b"', "'a{}b'", "a{}b", '"a{}"', "[x{}y]", '{{k: "v{}"}}'],
+                         ids=["double", "single", "plain", "at-the-end", "flow-seq", "flow-map"])
+def test_a_line_separator_in_a_value_shifts_no_later_line(separator: str, value: str) -> None:
+    text = f"id: demo\nnote: {value.format(separator)}\nstate: parked\nevidence:\n  - gate: g\n"
+    doc = load_text(text.encode("utf-8"), ".yaml")
+    assert isinstance(doc, Document), doc
+    assert doc.positions.value(("state",)) == Position(3, 8)
+    assert doc.positions.key(("evidence",)) == Position(4, 1)
+    assert doc.positions.value(("evidence", 0, "gate")) == Position(5, 11)
+    note = doc.data["note"]
+    assert separator in json.dumps(note, ensure_ascii=False)  # kept, never folded to a space
+
+
+@pytest.mark.parametrize("separator", list(SEPARATORS.values()), ids=list(SEPARATORS))
+def test_a_line_separator_is_no_line_break_in_comments_keys_or_errors(separator: str) -> None:
+    commented = _yaml(f"# a comment{separator}state: not a key\nid: demo\nstate: parked\n")
+    assert commented.data == {"id": "demo", "state": "parked"}
+    assert commented.positions.value(("state",)) == Position(3, 8)
+    keyed = _yaml(f"a{separator}b: 1\nid: demo\n")
+    assert keyed.data == {f"a{separator}b": 1, "id": "demo"}
+    assert keyed.positions.key(("id",)) == Position(2, 1)
+    error = _error(f'note: "x{separator}y"\nid: [demo\n')
+    assert error.position.line == 3  # the unclosed flow sequence, found at the end of line 2's text
+    assert "\ue000" not in error.message and "\ue001" not in error.message
+
+
+def test_a_value_holding_the_private_use_stand_in_keeps_it() -> None:
+    doc = _yaml('note: "\ue000 and \u2028"\nid: demo\n')
+    assert doc.data["note"] == "\ue000 and \u2028"
+    assert doc.positions.key(("id",)) == Position(2, 1)
+
+
+def test_json_with_a_line_separator_in_a_string() -> None:
+    doc = load_text('{\n  "note": "a\u2028b\u0085c",\n  "id": "demo"\n}\n'.encode(), ".json")
+    assert isinstance(doc, Document), doc
+    assert doc.data["note"] == "a\u2028b\u0085c"
+    assert doc.positions.value(("id",)) == Position(3, 9)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_error_positions_count_every_line_end(end: str) -> None:
+    json_error = _error(end.join(["{", '  "id": "x",', '  "value": ', "}", ""]), ".json")
+    assert json_error.position.line == 4
+    constant = _error(end.join(["{", '  "id": "x",', '  "value": NaN', "}", ""]), ".json")
+    assert constant.position == Position(3, 12)
+    control = _error(end.join(["id: x", "state: parked", "summary: a\x01b", ""]))
+    assert control.position == Position(3, 11)
+
+
+def test_a_bad_byte_column_counts_characters() -> None:
+    error = _error("id: x\nsummary: é😀".encode() + b"\xff\n")
+    assert error.position == Position(2, 12)  # after "summary: é😀", not after its 14 bytes
+    error = _error(b"id: x\rsummary: \xff\r")
+    assert error.position == Position(2, 10)

@@ -5,6 +5,14 @@ C loader when present, else PyYAML's pure-Python one) builds a node graph,
 and `_Builder` turns that graph into plain Python values with YAML 1.2 core
 schema rules. No tag is ever executed; a tag outside the core schema is a
 load error. Duplicate keys, alias bombs and nesting bombs are load errors too.
+
+Lines are what an editor shows: they end at LF, CRLF or CR only. libyaml (YAML
+1.1) also ends a line at NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH
+SEPARATOR (U+2029), which shifted every later position by a line (and folded a
+NEL inside a quoted value into a space). YAML 1.2 counts them as ordinary
+characters, and so does this module: `compose` hands libyaml the text with each
+of them replaced by a private-use character the text does not hold (one
+character for one, so every column stays), and puts them back in the values.
 """
 
 from __future__ import annotations
@@ -419,11 +427,10 @@ def _decode(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[:exc.start].decode("utf-8-sig")  # valid up to the bad byte
         raise _LoadFailure(
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
-            Position(line, column),
+            _offset_position(before, len(before)),  # in characters, as the editor counts
         ) from None
     return text
 
@@ -442,21 +449,104 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     return message
 
 
-def compose(text: str) -> Node | None:
-    """The node graph of one YAML document (no value is constructed); raises yaml.YAMLError."""
-    loader = _ComposeOnly(text)
+# Line breaks to libyaml (YAML 1.1), ordinary characters to YAML 1.2 and to editors.
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _stand_ins(text: str) -> dict[int, str] | None:
+    """A table (for `str.translate`) from each YAML-1.1-only line break to a private-use
+    character that `text` does not hold; None when the text has none of them."""
+    if not ("\u2028" in text or "\x85" in text or "\u2029" in text):
+        return None
+    table: dict[int, str] = {}
+    candidate = 0xE000
+    for separator in _YAML11_BREAKS:
+        while chr(candidate) in text:
+            candidate += 1
+        table[ord(separator)] = chr(candidate)
+        candidate += 1
+    return table
+
+
+def _for_libyaml(text: str) -> tuple[str, dict[int, str] | None]:
+    """The text libyaml is given, and the table that puts the separators back."""
+    table = _stand_ins(text)
+    if table is None:
+        return text, None
+    return text.translate(table), {ord(stand_in): chr(separator) for separator, stand_in in table.items()}
+
+
+def _put_back(node: Node, back: dict[int, str]) -> None:
+    """Every scalar of the graph with its separators back (each node once: aliases share them)."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.__class__ is ScalarNode:
+            node.value = node.value.translate(back)
+        elif node.__class__ is MappingNode:
+            for key_node, value_node in node.value:
+                stack.append(key_node)
+                stack.append(value_node)
+        else:
+            stack.extend(node.value)
+
+
+def _compose(text: str) -> tuple[Node | None, dict[int, str] | None]:
+    given, back = _for_libyaml(text)
+    loader = _ComposeOnly(given)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     finally:
         loader.dispose()
+    if back is not None and node is not None:
+        _put_back(node, back)
+    return node, back
+
+
+def compose(text: str) -> Node | None:
+    """The node graph of one YAML document (no value is constructed); raises yaml.YAMLError.
+    Positions count lines as an editor does (LF, CRLF, CR); marks' indexes are characters."""
+    return _compose(text)[0]
+
+
+def scalar_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of the text's scalars (keys and values, every style), in order,
+    as libyaml scans them; a block scalar's span starts after its header line, so that a
+    comment on the header line is outside. Stops at a syntax error (what follows is
+    not known to be a scalar)."""
+    given, _ = _for_libyaml(text)
+    loader = _CoreLoader(given)
+    spans = []
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None or token.__class__ is yaml.StreamEndToken:
+                break
+            if token.__class__ is yaml.ScalarToken:
+                start, end = token.start_mark.index, token.end_mark.index
+                if token.style in ("|", ">"):
+                    breaks = [i for i in (given.find("\n", start, end), given.find("\r", start, end)) if i >= 0]
+                    start = min(breaks) if breaks else end
+                spans.append((start, end))
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return spans
 
 
 def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
     """Compose `text` and build its value; raises `_LoadFailure`."""
     try:
-        node = compose(text)
+        node, back = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        raise _LoadFailure(_yaml_error_message(exc, text), _yaml_error_position(exc)) from None
+        message = _yaml_error_message(exc, text)
+        _, back = _for_libyaml(text)  # a message quoting a stand-in shows the character written
+        raise _LoadFailure(message.translate(back) if back else message, _yaml_error_position(exc)) from None
     except yaml.reader.ReaderError as exc:
         raise _LoadFailure(f"character 0x{exc.character:02x} is not allowed in YAML (a control character);"
                            " remove it", _offset_position(text, exc.position)) from None
@@ -474,8 +564,11 @@ def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
 
 
 def _offset_position(text: str, offset: int) -> Position:
-    line = text.count("\n", 0, offset) + 1
-    return Position(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+    """The line and column of the character at `offset`, lines ending at LF, CRLF or CR."""
+    crlf = text.count("\r\n", 0, offset)
+    line = text.count("\n", 0, offset) + text.count("\r", 0, offset) - crlf + 1
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return Position(line, offset - start + 1)
 
 
 def _reject_constant(name: str) -> Any:
@@ -575,8 +668,8 @@ def parse_json(text: str, limits: Limits = Limits()) -> Document:
     """Parse JSON strictly (within the depth and node limits), then compose it as YAML for positions."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise _LoadFailure(f"JSON syntax error: {exc.msg}", Position(exc.lineno, exc.colno)) from None
+    except json.JSONDecodeError as exc:  # `json` counts lines at LF only
+        raise _LoadFailure(f"JSON syntax error: {exc.msg}", _offset_position(text, exc.pos)) from None
     except ValueError as exc:
         raise _json_error(text, str(exc), limits) from None
     except RecursionError:
