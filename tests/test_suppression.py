@@ -82,3 +82,66 @@ def test_unused_directive_for_an_unselected_rule_is_not_reported(tmp_path: Path)
         'type: Routed extraction adapter  # artifact-lint: disable=AL206 reason="from the model card"'))
     assert "AL901" in [f.code for f in check(root).findings]
     assert "AL901" not in [f.code for f in check(root, overrides={"ignore": ("AL2",)}).findings]
+
+
+# --- only real comments, on the lines an editor shows (issue 15) ------------------------------
+
+DIRECTIVE = '# artifact-lint: disable=AL101 reason="state lands in the policy next release"'
+
+
+def test_a_directive_inside_a_block_scalar_is_text() -> None:
+    for indicator in ("|", "|-", "|+", ">", ">-", "|2"):
+        text = f"notes: {indicator}\n  first line\n  {DIRECTIVE}\nstate: bad\n"
+        assert find_directives("a.yaml", text) == [], indicator
+
+
+def test_a_directive_inside_a_quoted_value_over_lines_is_text() -> None:
+    single = f"notes: 'first\n  {DIRECTIVE}\n  last'\nstate: bad\n"
+    double = "notes: \"first\n  " + DIRECTIVE.replace('"', "'") + "\n  last\"\nstate: bad\n"
+    assert find_directives("a.yaml", single) == []
+    assert find_directives("a.yaml", double) == []
+
+
+def test_comments_around_a_block_scalar_still_count() -> None:
+    after = f"notes: |\n  first line\n{DIRECTIVE}\nstate: bad\n"
+    assert [d.position.line for d in find_directives("a.yaml", after)] == [3]
+    kept = f"notes: |+\n  first line\n\n{DIRECTIVE}\nstate: bad\n"
+    assert [d.position.line for d in find_directives("a.yaml", kept)] == [4]
+    header = f"notes: |  {DIRECTIVE}\n  first line\nstate: bad\n"
+    assert [(d.position.line, d.position.column) for d in find_directives("a.yaml", header)] == [(1, 11)]
+
+
+def test_json_files_have_no_directives() -> None:
+    assert find_directives("a.json", '{"state": "bad"}\n' + DIRECTIVE + "\n") == []
+
+
+def test_lines_end_where_an_editor_ends_them() -> None:
+    for separator in ("\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"):
+        text = f'note: "a{separator}b"\nstate: bad  {DIRECTIVE}\n'
+        assert [d.position.line for d in find_directives("a.yaml", text)] == [2], repr(separator)
+    for end in ("\r\n", "\r"):
+        text = f"id: x{end}state: bad  {DIRECTIVE}{end}"
+        assert [d.position.line for d in find_directives("a.yaml", text)] == [2], repr(end)
+
+
+def test_a_directive_in_a_block_scalar_suppresses_nothing(tmp_path: Path) -> None:
+    root = build_fixture_repo(tmp_path)
+    path = root / ARTIFACT
+    path.write_text(path.read_text().replace(
+        "state: candidate-current-best",
+        f"notes: |\n  The state below is new.\n  {DIRECTIVE}\nstate: reportonly"))
+    result = check(root)
+    assert [(f.code, f.line) for f in result.findings if f.code.startswith(("AL101", "AL9"))] == [("AL101", 6)]
+    assert not result.suppressed
+
+
+def test_a_line_separator_in_an_earlier_value_keeps_the_directive_on_its_line(tmp_path: Path) -> None:
+    root = build_fixture_repo(tmp_path)
+    path = root / ARTIFACT
+    text = path.read_text()
+    text = text.replace("type: Routed extraction adapter", 'type: "Routed extraction\u2028adapter"')
+    text = text.replace("state: candidate-current-best", f"state: reportonly  {DIRECTIVE}")
+    path.write_text(text)
+    result = check(root)
+    assert not [f for f in result.findings if f.code in ("AL101", "AL901", "AL902")]
+    assert [(f.code, f.line) for f in result.suppressed] == [("AL101", 3)]

@@ -4,11 +4,19 @@ A directive at the end of a line covers findings whose value starts on that
 line; alone on its line it covers the next line; `disable-file=` in the file's
 opening comment block covers the whole file. A reason is required: a directive
 without one, or naming an unknown code, suppresses nothing and is AL902.
+
+Only a real comment is a directive: in YAML, text inside a scalar (a block
+scalar's `|`/`>` lines, a quoted value over several lines) is a value, whatever
+it says, so the scalars' spans as libyaml scans them are left out; JSON has no
+comments at all (per-file-ignores and the baseline suppress there, cli.md).
+Lines are counted as an editor and the loader count them: they end at LF, CRLF
+or CR, never at U+2028 and the other separators `str.splitlines` also takes.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,6 +27,7 @@ _DIRECTIVE = re.compile(
     r"(?P<codes>[^\"\n]*?)\s*(?:\breason\s*=\s*\"(?P<reason>[^\"\n]*)\")?\s*(?:-->)?\s*$"
 )
 _CODE = re.compile(r"^AL[0-9]{0,3}$")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -52,11 +61,43 @@ def _opening_comment_lines(lines: list[str]) -> int:
     return count
 
 
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The text's lines as an editor shows them (ends at LF, CRLF, CR) and where each starts."""
+    lines, starts, start = [], [], 0
+    for end in _LINE_END.finditer(text):
+        lines.append(text[start:end.start()])
+        starts.append(start)
+        start = end.end()
+    if start < len(text):
+        lines.append(text[start:])
+        starts.append(start)
+    return lines, starts
+
+
+class _Scalars:
+    """Whether a character of a YAML text lies inside one of its scalars."""
+
+    def __init__(self, text: str) -> None:
+        from artifact_lint.loader import scalar_spans
+
+        spans = scalar_spans(text)
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    def holds(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
+
+
 def find_directives(path: str, text: str) -> list[Directive]:
-    """Every suppression directive in a file, valid or not."""
+    """Every suppression directive in a file's comments, valid or not."""
     if "artifact-lint:" not in text:  # the common case costs one substring search
         return []
-    lines = text.splitlines()
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    if suffix == "json":
+        return []
+    scalars = _Scalars(text) if suffix in ("yaml", "yml") else None
+    lines, starts = _lines(text)
     opening = _opening_comment_lines(lines)
     found = []
     for index, line in enumerate(lines):
@@ -65,11 +106,14 @@ def find_directives(path: str, text: str) -> list[Directive]:
         match = _DIRECTIVE.search(line)
         if not match:
             continue
+        column = match.start() + (1 if line[match.start()] in "#<" else 2)
+        if scalars is not None and scalars.holds(starts[index] + column - 1):
+            continue  # words inside a value, not a comment
         codes = tuple(c.strip().upper() for c in re.split(r"[,\s]+", match.group("codes")) if c.strip())
         whole_file = match.group("kind") == "disable-file"
         found.append(Directive(
             path=path,
-            position=Position(index + 1, match.start() + (1 if line[match.start()] in "#<" else 2)),
+            position=Position(index + 1, column),
             whole_file=whole_file and index < opening,
             own_line=line[: match.start()].strip() == "",
             codes=codes,
