@@ -736,3 +736,108 @@ def test_website_outside_the_site(runs: dict[str, Future[Run]], name: str) -> No
     assert "/artifacts/mistral-7b-ticket-triage" in finding["message"]
     assert SECRET not in run.output
 
+
+
+# --- issue 15: the read side ---------------------------------------------------------------
+
+
+@scenario("line-separator-in-a-value")
+def _line_separator(root: Path, outside: Outside) -> None:
+    replace(root, GEMMA, "type: Routed extraction adapter", 'type: "Routed extraction\u2028adapter\x85(v2)"')
+    replace(root, GEMMA, "state: candidate-current-best", "state: candidate-current-bets")
+
+
+def test_a_line_separator_in_a_value_moves_no_later_finding(runs: dict[str, Future[Run]]) -> None:
+    """U+2028 and U+0085 are no line ends to an editor: the state's finding stays on line 3."""
+    run = run_of(runs, "line-separator-in-a-value")
+    assert_clean(run, 1)
+    line, column = position(run.root, GEMMA, "candidate-current-bets")
+    assert (line, column) == (3, 8)
+    run.expect("AL101", GEMMA, line, column, field="state")
+
+
+@scenario("directive-in-a-block-scalar")
+def _directive_in_a_block_scalar(root: Path, outside: Outside) -> None:
+    replace(root, GEMMA, "state: candidate-current-best",
+            'publish_note: |\n  # artifact-lint: disable=AL101 reason="text, not a comment"\n'
+            "state: candidate-current-bets")
+
+
+def test_a_directive_in_a_block_scalar_suppresses_nothing(runs: dict[str, Future[Run]]) -> None:
+    run = run_of(runs, "directive-in-a-block-scalar")
+    assert_clean(run, 1)
+    line, column = position(run.root, GEMMA, "candidate-current-bets")
+    run.expect("AL101", GEMMA, line, column, field="state")
+    assert run.report is not None and run.report["summary"]["suppressed"] == 0
+
+
+def _unreadable_below(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Listing `folder`, and reaching anything in it, fails as it does for a mode-000 folder
+    of another user (tests run as root, which reads any folder)."""
+    real_scandir, real_stat, real_lstat = os.scandir, os.stat, os.lstat
+    inside = str(folder) + os.sep
+
+    def denied(path: Any) -> bool:
+        text = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else ""
+        return text == str(folder) or text.startswith(inside)
+
+    def scandir(path: Any = ".") -> Any:
+        if denied(path):
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    def below(real: Callable[..., Any]) -> Callable[..., Any]:
+        def guarded(path: Any, *args: Any, **kwargs: Any) -> Any:
+            text = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else ""
+            if text.startswith(inside):  # the folder itself can be stat'ed, not what it holds
+                raise PermissionError(13, "Permission denied", text)
+            return real(path, *args, **kwargs)
+        return guarded
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "stat", below(real_stat))
+    monkeypatch.setattr(os, "lstat", below(real_lstat))
+
+
+def test_a_package_folder_that_cannot_be_listed_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from artifact_lint.cli import app
+
+    root = build_fixture_repo(tmp_path)
+    _unreadable_below(monkeypatch, root / PACKAGE)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["check", "-f", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.stdout)["findings"]
+    (finding,) = [f for f in findings if f["path"] == PACKAGE]
+    assert finding["code"] == "AL403"
+    assert f"`{PACKAGE}` cannot be listed (Permission denied)" in finding["message"]
+
+
+def test_a_package_subfolder_that_cannot_be_listed_is_a_finding(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from artifact_lint.session import check
+
+    root = build_fixture_repo(tmp_path)
+    (root / PACKAGE / "runs").mkdir()
+    (root / PACKAGE / "runs" / "log.txt").write_text("x\n")
+    _unreadable_below(monkeypatch, root / PACKAGE / "runs")
+    findings = check(root).findings
+    (finding,) = [f for f in findings if f.path == PACKAGE]
+    assert finding.code == "AL403" and f"`{PACKAGE}/runs` cannot be listed" in finding.message
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads a mode-000 folder")
+def test_a_mode_000_package_folder_is_a_finding(tmp_path: Path) -> None:
+    root = build_fixture_repo(tmp_path)
+    folder = root / PACKAGE
+    folder.chmod(0)
+    try:
+        run = _run_cli(root, TIMEOUT)
+    finally:
+        folder.chmod(0o755)
+    assert_clean(run, 1)
+    assert "cannot be listed" in run.expect("AL403", PACKAGE)["message"]

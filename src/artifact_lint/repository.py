@@ -448,21 +448,65 @@ def load_artifact(path: Path, root: Path, limits: Limits) -> ArtifactFile:
     return artifact
 
 
+def _package_files(folder: Path, root: Path) -> tuple[list[str], str | None]:
+    """The files below a package folder, root-relative (what `rglob` gives: links to files
+    count, links to folders are not entered), and what could not be listed, if anything.
+    `rglob` passed over a folder it could not list as if it were empty."""
+    files: list[str] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            return files, f"`{relative_posix(current, root)}` cannot be listed ({exc.strerror or exc})"
+        for entry in entries:
+            path = current / entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(path)
+                elif entry.is_file():
+                    files.append(relative_posix(path, root))
+            except OSError as exc:
+                return files, f"`{relative_posix(path, root)}` cannot be read ({exc.strerror or exc})"
+    return files, None
+
+
 def load_package(folder: Path, root: Path, limits: Limits) -> Package:
+    relative = relative_posix(folder, root)
     if _outside_root(folder, root):
-        return Package(folder.name, relative_posix(folder, root), None, outside_root=True)
+        return Package(folder.name, relative, None, outside_root=True)
+    files, unreadable = _package_files(folder, root)
+    if unreadable is not None:
+        # A package that cannot be read whole is not judged by the part that could be:
+        # its decision record carries the reason, which AL403 reports (a finding naming
+        # the folder, never a traceback or a silent pass).
+        return Package(folder.name, relative, DecisionFile(relative, None, LoadError(
+            f"the package folder {unreadable}; make it readable (nothing in the package was checked)")),
+            tuple(sorted(files)))
     decision_path = folder / "decision.json"
-    files = tuple(sorted(relative_posix(p, root) for p in folder.rglob("*") if p.is_file()))
     decision = None
     if _outside_root(decision_path, root):
         decision = DecisionFile(relative_posix(decision_path, root), None, LoadError(
             "decision.json is a link that leaves the repository root; it was not read"))
-    elif decision_path.is_file():
-        document, error = load_source(decision_path, root, limits)
-        decision = DecisionFile(relative_posix(decision_path, root), document, error)
-        if document is not None:
-            decision.validated = validate(Decision, document.data)
-    return Package(folder.name, relative_posix(folder, root), decision, files)
+    elif os.path.lexists(decision_path):
+        status = None
+        try:
+            status = os.stat(decision_path)
+        except OSError as exc:
+            if not isinstance(exc, FileNotFoundError):  # a dangling link is no decision record
+                decision = DecisionFile(relative_posix(decision_path, root), None,
+                                        LoadError(f"cannot read the file: {exc.strerror or exc}"))
+        if status is not None and stat.S_ISDIR(status.st_mode):
+            decision = DecisionFile(relative_posix(decision_path, root), None, LoadError(
+                "this is a folder named decision.json; the decision record is a plain file"))
+        elif status is not None:
+            document, error = load_source(decision_path, root, limits, status)
+            decision = DecisionFile(relative_posix(decision_path, root), document, error)
+            if document is not None:
+                decision.validated = validate(Decision, document.data)
+    return Package(folder.name, relative, decision, tuple(sorted(files)))
 
 
 def suffix_of(name: str) -> str:
