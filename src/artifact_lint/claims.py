@@ -443,6 +443,10 @@ _CHUNK_RE = re.compile(r"\S+")
 # The two letters that match an ASCII letter case-insensitively but do not lower-case to
 # it: the long s and the dotless i.
 _ASCII_FOLDS = str.maketrans({"\u017f": "s", "\u0131": "i"})
+# Up to this many first words, each is looked for in the sentence as a substring; past it
+# the sentence is cut into the pieces a first word can be (`_first_words`), which costs
+# the same whatever the number of rows.
+_FEW_KEYS = 24
 
 
 def _key(term: str) -> str:
@@ -593,14 +597,19 @@ class RowMatcher:
             pieces: dict[str, list[int]] = {}
             candidates = [term for terms in self.terms.values() for term in terms]
         else:
-            pieces = _first_words(lowered if plain else lowered.translate(_ASCII_FOLDS), self.longest)
-            candidates = [term for key in pieces for term in self.terms.get(key, ())]
+            folded = lowered if plain else lowered.translate(_ASCII_FOLDS)
+            if len(self.terms) <= _FEW_KEYS:  # a few rows: a substring test a key beats cutting the sentence
+                pieces = {}
+                candidates = [term for key, terms in self.terms.items() if key in folded for term in terms]
+            else:
+                pieces = _first_words(folded, self.longest)
+                candidates = [term for key in pieces for term in self.terms.get(key, ())]
             if not plain:
                 candidates += self.unusual
         for term, is_full, rows in candidates:
             found = full if is_full else tokens
             words = term.split()
-            if plain and len(words) == 1 and term.isascii():
+            if pieces and plain and len(words) == 1 and term.isascii():
                 word = words[0]
                 for start in pieces.get(word.lower(), ()):  # a one-word term: exactly where its key stands
                     found.setdefault((start, start + len(word)), []).append(rows)
@@ -611,6 +620,9 @@ class RowMatcher:
                 found.setdefault(m.span(), []).append(rows)
         if not full and not tokens:
             return ()
+        groups = {group for found in (full, tokens) for spans in found.values() for group in spans}
+        if len(groups) == 1 and len(only := next(iter(groups))) == 1:
+            return tuple(only)  # one row named, however often: nothing to choose between
         named_full, named_tokens = _survivors(full, tokens)
         first = _best_per_word(sentence, named_tokens)
         for (start, _end), rows in named_full.items():

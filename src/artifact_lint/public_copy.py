@@ -367,6 +367,19 @@ def _index_entries(data: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str,
                 yield (key,), {"id": key, **entry}
 
 
+class _DocumentProse(NamedTuple):
+    """The registry document's copy blocks, filed once per process by artifact id."""
+
+    sections: dict[str, list[CopyText]]  # id -> the blocks of its detail section
+    mentions: dict[str, list[CopyText]]  # id -> other paragraphs and list items naming it in backticks
+    rows: dict[str, list[CopyText]]  # id -> the cells of its list-table row
+
+
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ARTIFACT_HEADING = re.compile(r"^`([^`]+)`$")
+
+
 def document_copy(repo: Repository, artifact_id: str, own_fields: list[str] | None) -> list[CopyText]:
     """The registry document's prose about one artifact: the paragraphs, headings and list
     items of its detail section and every other one naming its id in backticks, and (for
@@ -374,63 +387,69 @@ def document_copy(repo: Repository, artifact_id: str, own_fields: list[str] | No
     section are its rows (evidence, competition, blockers), read as data, not as prose.
     `own_fields` (document mode, where the entry is the artifact) are its prose fields:
     blocks they already hold are left out."""
+    prose = _document_prose(repo)
+    if prose is None:
+        return []
+    section = [block for block in prose.sections.get(artifact_id, ()) if block.kind == "block"]
+    if own_fields is not None:
+        section = [block for block in section if not any(block.text in field for field in own_fields)]
+    row = prose.rows.get(artifact_id, []) if own_fields is None else []
+    return [*section, *prose.mentions.get(artifact_id, ()), *row]
+
+
+def _document_prose(repo: Repository) -> _DocumentProse | None:
     registry = repo.registry
     if registry is None or registry.document is None:
-        return []
-    lines = registry.text.splitlines()
-    needle = f"`{artifact_id}`"
-    found = []
-    for section, block in _document_blocks(repo, registry.path, registry.text):
-        if block.kind == "block":
-            if section == artifact_id:
-                if own_fields is None or not any(block.text in field for field in own_fields):
-                    found.append(block)
-            elif needle in block.text or needle in _line(lines, block.line):
-                found.append(block)
-        elif own_fields is None and section is None and _is_row_of(_line(lines, block.line), needle):
-            found.append(block)
-    return found
+        return None
+    cached = repo.copy_cache.get("\x00document")
+    if cached is None:
+        cached = repo.copy_cache["\x00document"] = _file_prose(registry.path, registry.text,
+                                                                registry.document.list_rows)
+    return cached  # type: ignore[no-any-return]
 
 
-def _line(lines: list[str], number: int) -> str:
-    return lines[number - 1] if 0 < number <= len(lines) else ""
+_TABLE_LINE = re.compile(r"^ {0,3}\|")
 
 
-def _is_row_of(line: str, needle: str) -> bool:
-    """A list-table row whose first cell is the id (file mode: the row is copy too)."""
-    return line.lstrip().startswith("|") and line.split("|")[1].strip() == needle
-
-
-def _document_blocks(repo: Repository, path: str, text: str) -> list[tuple[str | None, CopyText]]:
-    """Each copy block of the registry document with the artifact section it stands in."""
-    cached = repo.copy_cache.get(f"\x00sections:{path}")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    heading = re.compile(r"^(#{1,6})\s+`([^`]+)`\s*$")
-    levels: list[tuple[int, int, str]] = []  # (line, level, id) of each artifact heading
+def _file_prose(path: str, text: str, list_rows: list[Any]) -> _DocumentProse:
+    """One pass over the document: each paragraph, heading and list item filed under the
+    artifact section it stands in (a `### \\`id\\`` heading, until a heading of its level
+    or above) and under the ids it names in backticks; the list table's rows from the
+    registry reader. Tables are the entries' data, not prose: their lines are blanked
+    (line numbers kept) before markdown-it reads the rest, which on a large registry is
+    most of the document and most of the parsing time."""
     lines = text.splitlines()
+    prose_only = "\n".join("" if _TABLE_LINE.match(line) else line for line in lines)
+    headings: list[tuple[int, int, str | None]] = []  # (line, level, artifact id or None)
+    fenced = False
     for number, line in enumerate(lines, 1):
-        match = heading.match(line)
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line)
         if match:
-            levels.append((number, len(match.group(1)), match.group(2)))
-    other_heading = re.compile(r"^(#{1,6})\s")
-    result: list[tuple[str | None, CopyText]] = []
-    for block in markdown_copy(path, text):
-        section = None
-        for line, level, artifact_id in levels:
-            if line <= block.line and not _closed(lines, line, level, block.line, other_heading):
-                section = artifact_id
-        result.append((section, block))
-    repo.copy_cache[f"\x00sections:{path}"] = result
-    return result
-
-
-def _closed(lines: list[str], start: int, level: int, at: int, heading: re.Pattern[str]) -> bool:
-    for number in range(start + 1, at):
-        match = heading.match(lines[number - 1])
-        if match and len(match.group(1)) <= level:
-            return True
-    return False
+            artifact = _ARTIFACT_HEADING.match(match.group(2))
+            headings.append((number, len(match.group(1)), artifact.group(1) if artifact else None))
+    prose = _DocumentProse({}, {}, {})
+    current: list[tuple[int, str | None]] = []  # open headings: (level, artifact id)
+    position = 0
+    for block in markdown_copy(path, prose_only):
+        while position < len(headings) and headings[position][0] <= block.line:
+            _, level, artifact_id = headings[position]
+            current = [(lv, ident) for lv, ident in current if lv < level] + [(level, artifact_id)]
+            position += 1
+        section = next((ident for _, ident in reversed(current) if ident is not None), None)
+        if section is not None:
+            prose.sections.setdefault(section, []).append(block)
+        raw = lines[block.line - 1] if 0 < block.line <= len(lines) else ""
+        for artifact_id in set(_BACKTICKED.findall(raw)) - {section}:
+            prose.mentions.setdefault(artifact_id, []).append(block)
+    for row in list_rows:
+        line = lines[row.line - 1] if 0 < row.line <= len(lines) else ""
+        cells = [CopyText(path, row.line, _column(lines, row.line, value), value, "cell")
+                 for value in (row.public_value, row.next_release_action) if value]
+        if cells and line:
+            prose.rows.setdefault(row.id, []).extend(cells)
+    return prose
 
 
 def copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:

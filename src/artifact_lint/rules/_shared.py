@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from artifact_lint.claims import WinClaim, find_copy_claims, find_win_claims
 from artifact_lint.findings import Position, Problem, Severity
 from artifact_lint.models import StatePolicy
-from artifact_lint.public_copy import IndexClaim, copy_of
+from artifact_lint.public_copy import IndexClaim, PublicCopy, copy_of
 from artifact_lint.repository import ArtifactFile, Repository
 
 PUBLIC_URL = re.compile(r"^(https://|hf://)\S+$")
@@ -71,13 +71,19 @@ def all_win_claims(artifact: ArtifactFile, repo: Repository) -> list[WinClaim]:
     other files (artifact-format §7): model cards, Hub cards, the registry document's
     prose, the package index's strings. Computed once per artifact."""
     own = artifact.derived("win_claims", find_win_claims)
-    beyond = artifact.derived("copy_claims", lambda model: find_copy_claims(model, copy_of(artifact, repo).texts))
+    beyond = artifact.derived("copy_claims",
+                              lambda model: find_copy_claims(model, public_copy_of(artifact, repo).texts))
     return own + beyond
+
+
+def public_copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:
+    """The artifact's public copy beyond its fields (`public_copy.copy_of`), read once."""
+    return artifact.derived("public_copy", lambda model: copy_of(artifact, repo))
 
 
 def index_claims_of(artifact: ArtifactFile, repo: Repository) -> list[IndexClaim]:
     """The package index's `vs_*` headline claims about the artifact."""
-    return artifact.derived("index_claims", lambda model: copy_of(artifact, repo).claims)
+    return public_copy_of(artifact, repo).claims
 
 
 def claim_problem(artifact: ArtifactFile, claim: WinClaim, message: str,

@@ -123,8 +123,9 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             ("claims", position, "against"),
             f"claim {position} is against `{rows[against].system}`, but "
             + _why(rows[against], policy_labels, win_labels))
-    matcher = RowMatcher(rows)
-    for headline in index_claims_of(artifact, repo):  # one finding a key: its first named row
+    headlines = index_claims_of(artifact, repo)
+    matcher = RowMatcher(rows if headlines else [])  # built only when the index has headlines
+    for headline in headlines:  # one finding a key: its first named row
         for index in matcher.named(headline.words)[:1]:
             if rows[index].label not in win_labels:
                 yield index_problem(

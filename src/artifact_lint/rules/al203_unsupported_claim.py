@@ -103,8 +103,9 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             " name the system as its row does (`system` or an `aliases` entry), add the row"
             " with its label, or reword it as context",
             severity=Severity.WARNING)
-    matcher = RowMatcher(rows)
-    for headline in index_claims_of(artifact, repo):
+    headlines = index_claims_of(artifact, repo)
+    matcher = RowMatcher(rows if headlines else [])  # built only when the index has headlines
+    for headline in headlines:
         if not matcher.named(headline.words):
             yield index_problem(
                 artifact, headline,

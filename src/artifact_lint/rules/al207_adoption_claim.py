@@ -32,8 +32,8 @@ from collections.abc import Iterator
 
 from artifact_lint.claims import public_copy, split_sentences
 from artifact_lint.findings import Problem
-from artifact_lint.public_copy import copy_of
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules._shared import public_copy_of
 
 CODE = "AL207"
 NAME = "adoption-claim"
@@ -66,7 +66,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     for field in public_copy(model):
         for match in _claims(field.text):
             yield artifact.problem(field.path, _message(match))
-    for text in copy_of(artifact, repo).texts:
+    for text in public_copy_of(artifact, repo).texts:
         for sentence in split_sentences(text.text) if _worth_reading(text.text) else []:
             for match in _claims(sentence.text):
                 yield Problem(path=text.path, position=text.position_of(sentence.start), message=_message(match),
