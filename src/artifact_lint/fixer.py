@@ -1,50 +1,97 @@
 """`--fix` and `--diff`: apply the safe fixes rules attach to their findings.
 
-A fix replaces one scalar value. The value's exact span is found by composing
-the file again (the same libyaml composer that gave the positions), and only
-those characters are rewritten, in the value's own quoting style; every other
-byte of the file (comments, key order, flow style, blank lines, a BOM, CRLF
-line ends) stays as it was. ruamel.yaml's round-trip dump was measured against
-this and rejected: it re-indents sequences and re-wraps long lines. The result
-is then composed again and must hold the replacement at the same path, or the
-file is left alone. Files are written atomically (a temporary file in the same
-folder, then a rename) with their permissions kept.
+A fix replaces one scalar value. The value's exact span is found by composing the
+file again with the composer that gave the positions and scanning it for the
+value's token: the span runs from the token's first character (its opening quote,
+if any) to its last, by character offset, so an anchor or a tag before it (`&s`,
+`!!str`), the quoting, comments and every line end (LF, CRLF, CR alone, or a U+2028
+or U+0085 in another value, which YAML counts as line breaks) stay as they were. A
+BOM is kept, and a JSON file's surrogate-pair escapes (`"\\ud83d\\ude00"`, which
+libyaml refuses) are composed as a same-length stand-in, as the loader does. The
+replacement is written in the value's own quoting style. ruamel.yaml's round-trip
+dump was measured against this and rejected: it re-indents sequences and re-wraps
+long lines.
+
+The result is then loaded again by the loader and must hold exactly the data before,
+with the fixed values replaced; otherwise the file is left alone. Nothing is skipped
+silently: each fix that cannot be applied (a file that is not YAML or JSON, a value
+that is not one plain or quoted scalar, a read-only file) is an `Unfixed` with its
+reason. Files are read and written through `containment`: a link is followed to its
+target only inside the root (the link stays a link), and the target is replaced
+atomically with its mode, owner and group kept.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from artifact_lint import containment
 from artifact_lint.findings import Finding
-from artifact_lint.loader import PathKey, compose, resolve_plain
+from artifact_lint.loader import (_SURROGATE_ESCAPE, Limits, LoadError, PathKey, compose, load_text, resolve_plain,
+                                  scalar_spans)
 
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9)]$|^[A-Za-z]$")
 BOM = "\ufeff"
+SUFFIXES = (".yaml", ".yml", ".json")
+NO_NEWLINE = "\\ No newline at end of file\n"
 
 
 @dataclass(frozen=True)
 class FileFix:
-    path: str
+    """The new text of one file and the findings it fixes."""
+
+    path: str  # root-relative, as in the findings
     before: str
     after: str
     fixed: tuple[Finding, ...]
 
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(
-            self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+        """A unified diff, lines split at LF only (as git and patch read them), so that
+        applying it gives exactly `after`; a last line without LF is marked as git marks it."""
+        out = []
+        for line in difflib.unified_diff(_lf_lines(self.before), _lf_lines(self.after),
+                                         fromfile=f"a/{self.path}", tofile=f"b/{self.path}"):
+            out.append(line)
+            if not line.endswith("\n"):
+                out.append("\n" + NO_NEWLINE)
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Unfixed:
+    """A safe fix that is not applied, and why."""
+
+    finding: Finding
+    reason: str
+
+    def message(self) -> str:
+        f = self.finding
+        return f"{f.path}:{f.line}:{f.column}: {f.code} not fixed: {self.reason}"
+
+
+@dataclass
+class FixPlan:
+    files: list[FileFix] = field(default_factory=list)
+    unfixed: list[Unfixed] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(f.fixed) for f in self.files)
+
+
+def _lf_lines(text: str) -> list[str]:
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
 
 
 def parse_field(field: str) -> PathKey:
@@ -64,12 +111,6 @@ def _node_at(node: Node | None, path: PathKey) -> Node | None:
     return node
 
 
-def _offsets(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(match.end() for match in re.finditer("\n", text))
-    return starts
-
-
 def render_scalar(value: str, original: str, json_file: bool) -> str:
     """`value` written in the style of the text it replaces."""
     if json_file or original.startswith('"'):
@@ -81,67 +122,129 @@ def render_scalar(value: str, original: str, json_file: bool) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _replace(text: str, path: PathKey, value: str, json_file: bool) -> str | None:
+class _Source:
+    """A file's text composed once by the loader, with the character span of every scalar."""
+
+    def __init__(self, text: str, json_file: bool) -> None:
+        # A same-length stand-in for what libyaml refuses keeps every offset (loader.parse_json).
+        composable = _SURROGATE_ESCAPE.sub(r"\\u0058", text) if json_file else text
+        self.root = compose(composable)
+        self.starts = {end: start for start, end in scalar_spans(composable)}
+
+    def span(self, path: PathKey) -> tuple[int, int] | str:
+        """The value's span at `path` (from its first character, an opening quote included,
+        so that an anchor or tag before it stays), or why it cannot be rewritten."""
+        node = _node_at(self.root, path)
+        if node is None:
+            return "the value is not written at this place in the file (an alias or merge key?)"
+        if not isinstance(node, ScalarNode):
+            return "the value is not a single scalar"
+        if node.style in ("|", ">"):
+            return "block scalars (`|`, `>`) are not rewritten"
+        end = node.end_mark.index
+        begin = self.starts.get(end)
+        if begin is None or begin < node.start_mark.index:
+            return "the value's text could not be found"
+        return begin, end
+
+
+def _set(data: Any, path: PathKey, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _fix_text(text: str, fixes: list[tuple[Finding, PathKey]], json_file: bool,
+              unfixed: list[Unfixed]) -> tuple[str, list[Finding]]:
+    """`text` with every fix that can be placed applied, later values first so that
+    earlier offsets stay valid; the others go to `unfixed`."""
     try:
-        node = _node_at(compose(text), path)
-    except yaml.YAMLError:
+        source = _Source(text, json_file)
+    except yaml.YAMLError as exc:
+        unfixed.extend(Unfixed(f, f"the file could not be composed again ({exc.__class__.__name__})")
+                       for f, _ in fixes)
+        return text, []
+    placed: dict[tuple[int, int], tuple[str, list[Finding]]] = {}
+    for finding, path in fixes:
+        span = source.span(path)
+        replacement: str = finding.fix.replacement  # type: ignore[union-attr]
+        if isinstance(span, str):
+            unfixed.append(Unfixed(finding, span))
+        elif span in placed and placed[span][0] != replacement:
+            unfixed.append(Unfixed(finding, "another fix rewrites the same value differently"))
+        else:
+            placed.setdefault(span, (replacement, []))[1].append(finding)
+    for (begin, end), (replacement, _) in sorted(placed.items(), reverse=True):
+        text = text[:begin] + render_scalar(replacement, text[begin:end], json_file) + text[end:]
+    return text, [finding for _, (_, found) in sorted(placed.items()) for finding in found]
+
+
+def _fixable(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.safe and isinstance(finding.fix.replacement, str)
+
+
+def _plan_file(root: Path, relative: str, fixable: list[Finding], limits: Limits, plan: FixPlan) -> None:
+    def refuse(reason: str, findings: Iterable[Finding] = fixable) -> None:
+        plan.unfixed.extend(Unfixed(f, reason) for f in findings)
+
+    suffix = Path(relative).suffix.lower()
+    if suffix not in SUFFIXES:
+        return refuse("--fix rewrites YAML and JSON files only; edit this one by hand")
+    target = containment.check(root / relative, root, "artifact file", relative)  # a link leaving the root: exit 2
+    if target.existing is None:
+        return refuse("the file no longer exists")
+    if target.read_only:
+        mode = f"mode {target.existing.st_mode & 0o7777:04o}"
+        return refuse(f"the file is read-only ({mode}); make it writable, then run --fix again")
+    try:
+        raw = target.real.read_bytes()
+        original = raw.decode("utf-8")
+    except OSError as exc:
+        return refuse(f"the file cannot be read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return refuse("the file is not UTF-8")
+    bom = original.startswith(BOM)
+    text = original[1:] if bom else original
+    paths = []
+    for finding in fixable:
+        if finding.field:
+            paths.append((finding, parse_field(finding.field)))
+        else:
+            refuse("the finding names no field", [finding])
+    json_file = suffix == ".json"
+    text, applied = _fix_text(text, paths, json_file, plan.unfixed)
+    if not applied:
         return None
-    if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
-        return None  # block scalars are never rewritten
-    starts = _offsets(text)
-    begin = starts[node.start_mark.line] + node.start_mark.column
-    end = starts[node.end_mark.line] + node.end_mark.column
-    return text[:begin] + render_scalar(value, text[begin:end], json_file) + text[end:]
+    after = (BOM if bom else "") + text
+    before_doc, after_doc = load_text(raw, suffix, limits), load_text(after.encode("utf-8"), suffix, limits)
+    if isinstance(before_doc, LoadError) or isinstance(after_doc, LoadError):
+        return refuse("the fixed file would not load as the original does", applied)
+    expected = copy.deepcopy(before_doc.data)
+    for finding in applied:
+        _set(expected, parse_field(finding.field or ""), finding.fix.replacement)  # type: ignore[union-attr]
+    if repr(after_doc.data) != repr(expected):
+        return refuse("the fixed file would change more than the fixed values (an alias of the value?)", applied)
+    if after != original:
+        plan.files.append(FileFix(relative, original, after, tuple(applied)))
+    return None
 
 
-def _holds(text: str, path: PathKey, value: str) -> bool:
-    try:
-        node = _node_at(compose(text), path)
-    except yaml.YAMLError:
-        return False
-    return isinstance(node, ScalarNode) and node.value == value
-
-
-def plan_fixes(root: Path, findings: Iterable[Finding]) -> list[FileFix]:
-    """The edits the safe fixes of `findings` make, file by file (nothing is written)."""
+def plan_fixes(root: Path, findings: Iterable[Finding], limits: Limits = Limits()) -> FixPlan:
+    """The edits the safe fixes of `findings` make, file by file, and the fixes that cannot
+    be made with the reason (nothing is written). A file that is a link leaving the root,
+    or not a regular file, is a `ToolError`."""
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.fix is not None and finding.fix.safe and finding.field and isinstance(finding.fix.replacement, str):
+        if _fixable(finding):
             by_path.setdefault(finding.path, []).append(finding)
-    plans = []
+    plan = FixPlan()
     for relative, fixable in sorted(by_path.items()):
-        if not relative.lower().endswith((".yaml", ".yml", ".json")):
-            continue
-        try:
-            raw = (root / relative).read_bytes()
-            original = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        bom = original.startswith(BOM)
-        text = original[1:] if bom else original
-        applied = []
-        # Later values first, so earlier offsets stay valid.
-        for finding in sorted(fixable, key=lambda f: (f.line, f.column), reverse=True):
-            path = parse_field(finding.field or "")
-            changed = _replace(text, path, finding.fix.replacement, relative.lower().endswith(".json"))
-            if changed is not None and _holds(changed, path, finding.fix.replacement):
-                text = changed
-                applied.append(finding)
-        after = (BOM if bom else "") + text
-        if applied and after != original:
-            plans.append(FileFix(relative, original, after, tuple(reversed(applied))))
-    return plans
+        _plan_file(root, relative, fixable, limits, plan)
+    return plan
 
 
-def write_atomically(path: Path, text: str) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+def apply_fixes(root: Path, plan: FixPlan) -> None:
+    """Write every planned file through `containment` (its link followed inside the root,
+    replaced atomically, mode, owner and group kept)."""
+    for file in plan.files:
+        containment.write_text(root / file.path, file.after, root, "artifact file", file.path, newline="")

@@ -262,34 +262,42 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
     if options.write_baseline is not None:
         _checked_path(options.write_baseline, cwd, session.root, "baseline", must_exist=False)
     result, repo = _lint(options, session, cwd)
+    unfixed = False
     if options.diff or options.fix:
         if options.paths == ["-"]:
             raise ToolError("--fix and --diff work on files, not on standard input")
-        from artifact_lint.fixer import plan_fixes, write_atomically
+        from artifact_lint.fixer import apply_fixes, plan_fixes
+        from artifact_lint.loader import Limits
 
-        plans = plan_fixes(session.root, result.findings)
+        config = session.config
+        plan = plan_fixes(session.root, result.findings, Limits(config.max_file_size, config.max_depth,
+                                                                config.max_nodes))
+        for item in plan.unfixed:
+            print(f"artifact-lint: {item.message()}", file=sys.stderr)
+        unfixed = bool(plan.unfixed)
+        not_applied = f"; {len(plan.unfixed)} fix(es) cannot be applied (see above)" if unfixed else ""
         if options.diff:
-            for plan in plans:
-                sys.stdout.write(plan.diff())
-            count = sum(len(p.fixed) for p in plans)
-            print(f"artifact-lint: {count} fix(es) would change {len(plans)} file(s)", file=sys.stderr)
-            return (1 if plans else 0), repo
-        for plan in plans:
-            write_atomically(session.root / plan.path, plan.after)
-        if plans:
-            print(f"artifact-lint: fixed {sum(len(p.fixed) for p in plans)} finding(s)"
-                  f" in {len(plans)} file(s)", file=sys.stderr)
+            for file in plan.files:
+                sys.stdout.write(file.diff())
+            print(f"artifact-lint: {plan.count} fix(es) would change {len(plan.files)} file(s){not_applied}",
+                  file=sys.stderr)
+            return (1 if plan.files or unfixed else 0), repo
+        apply_fixes(session.root, plan)
+        if plan.files or unfixed:
+            print(f"artifact-lint: fixed {plan.count} finding(s) in {len(plan.files)} file(s){not_applied}",
+                  file=sys.stderr)
+        if plan.files:
             result, repo = _lint(options, session, cwd)
     if options.write_baseline is not None:
         from artifact_lint.baseline import write_baseline
 
         count = write_baseline(result.findings, options.write_baseline)
         print(f"artifact-lint: wrote {count} finding(s) to the baseline {options.write_baseline}", file=sys.stderr)
-        return 0, repo
+        return (1 if unfixed else 0), repo
     report(result, options, session.rules)
     if options.exit_zero:
         return 0, repo
-    return (1 if result.fails(session.config.fail_on) else 0), repo
+    return (1 if unfixed or result.fails(session.config.fail_on) else 0), repo
 
 
 def report(result: Result, options: CheckOptions, rules: list[Rule]) -> None:
