@@ -576,8 +576,26 @@ def _registry(plans: list[Planned]) -> str:
     return "\n".join(out)
 
 
-def make_corpus(root: Path, n: int, seed: int = 7, violation_rate: float = 0.05) -> Manifest:
-    """Write the repository under `root` (emptied first) and return its manifest."""
+def _hub_card(data: dict[str, Any]) -> str:
+    """A Hugging Face card for an artifact: front matter, prose, an evidence table, a code
+    block and limits, with before/after wording only (no finding)."""
+    rows = [row for row in data.get("evidence") or [] if isinstance(row, dict) and row.get("gate")]
+    said = " ".join(f"On {row['gate']} it goes from {row.get('baseline', 'no recorded baseline')} to {row['value']}."
+                    for row in rows[:3])
+    table = "\n".join(f"| {row['gate']} | {row.get('baseline', '-')} | {row['value']} |" for row in rows)
+    return (f"---\nlicense: apache-2.0\ntags: [synthetic]\n---\n\n# {data['id']}\n\n"
+            f"{data.get('type', 'Artifact')} from the synthetic factory. {said}\n\n"
+            f"| Gate | Before | After |\n|---|---:|---:|\n{table}\n\n"
+            "```bash\nartifact-lint check artifacts/\n```\n\n"
+            "## Limits\n\n- Measured on the frozen slices named above only.\n"
+            "- The Hub's request counter is not an adoption figure.\n")
+
+
+def make_corpus(root: Path, n: int, seed: int = 7, violation_rate: float = 0.05,
+                public_copy: bool = False) -> Manifest:
+    """Write the repository under `root` (emptied first) and return its manifest. With
+    `public_copy`, every artifact also gets a Hub card (`docs/hf-cards/<id>.md`) and every
+    package a longer model card: public copy the claims rules read (artifact-format §7)."""
     root = Path(root)
     if root.exists():
         shutil.rmtree(root)
@@ -598,12 +616,15 @@ def make_corpus(root: Path, n: int, seed: int = 7, violation_rate: float = 0.05)
         path = f"artifacts/{plan.id}.yaml"
         (root / path).write_text(text, encoding="utf-8")
         total_lines += text.count("\n")
+        if public_copy:
+            (root / "docs" / "hf-cards").mkdir(exist_ok=True)
+            (root / "docs" / "hf-cards" / f"{plan.id}.md").write_text(_hub_card(data), encoding="utf-8")
         if plan.package:
             folder = root / plan.package
             folder.mkdir(parents=True)
             (folder / "decision.json").write_text(_decision(plan.id), encoding="utf-8")
-            (folder / "model_card.md").write_text(f"# {plan.id}\n\nA routed specialist; see the public report.\n",
-                                                  encoding="utf-8")
+            card = _hub_card(data) if public_copy else f"# {plan.id}\n\nA routed specialist; see the public report.\n"
+            (folder / "model_card.md").write_text(card, encoding="utf-8")
             (folder / "eval_report.json").write_text(json.dumps({"gate": "hard gate", "specialist": 0.91}) + "\n",
                                                      encoding="utf-8")
             packages += 1
@@ -627,8 +648,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=1000, help="number of artifacts (default 1000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--violations", type=float, default=0.05, help="share of artifacts with a planted violation")
+    parser.add_argument("--public-copy", action="store_true", help="a Hub card per artifact, longer model cards")
     args = parser.parse_args(argv)
-    manifest = make_corpus(args.out, args.n, args.seed, args.violations)
+    manifest = make_corpus(args.out, args.n, args.seed, args.violations, args.public_copy)
     print(f"{args.out}: {manifest.artifacts} artifacts ({manifest.lines} lines, {manifest.mean_lines:.1f} per file),"
           f" {manifest.packages} packages, {len(manifest.expected)} planted violations", file=sys.stderr)
     return 0

@@ -216,6 +216,20 @@ def index_claims(path: str, entry: dict[str, Any], where: tuple[str | int, ...],
     return claims
 
 
+# Words an adoption claim holds (AL207); a file holding none of them, and no win cue,
+# need not be parsed at all.
+ADOPTION_NEEDLES = ("download", "install", "user", "customer", "most", "by ")
+
+
+def may_hold_claims(text: str) -> bool:
+    """False only when no sentence of `text` can hold a win cue or an adoption claim: a
+    substring test before the Markdown parse, which costs most of reading a card."""
+    from artifact_lint.claims import may_hold_cues
+
+    lowered = text.lower()
+    return any(needle in lowered for needle in ADOPTION_NEEDLES) or may_hold_cues(text)
+
+
 # --------------------------------------------------------------------------- whose copy
 
 
@@ -251,6 +265,8 @@ def _read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
     text = read_text(repo, relative)
     if text is None:
         return []
+    if not may_hold_claims(text):
+        return []  # no cue word anywhere: no sentence of it can claim a win or adoption
     if suffix in (".md", ".markdown"):
         return markdown_copy(relative, text)
     if suffix == ".txt":

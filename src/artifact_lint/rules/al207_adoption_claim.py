@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from artifact_lint.claims import public_copy, split_sentences
 from artifact_lint.findings import Problem
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.public_copy import ADOPTION_NEEDLES
 from artifact_lint.rules._shared import public_copy_of
 
 CODE = "AL207"
@@ -50,7 +51,7 @@ _ADOPTION = re.compile(
     re.IGNORECASE,
 )
 _MEASURED = re.compile(r"download|install|users?\b|adoption|requests?\b", re.IGNORECASE)
-_NEEDLES = ("download", "install", "user", "developer", "customer", "team", "most", "by ")
+_NEEDLES = ADOPTION_NEEDLES
 
 
 def _measured(artifact: ArtifactFile) -> bool:
