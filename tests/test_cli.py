@@ -382,8 +382,8 @@ def test_github_escapes_messages(clean: Path) -> None:
     assert "%" not in message.replace("%25", "").replace("%0A", "").replace("%0D", "")
 
 
-def test_output_file(mixed: Path, tmp_path: Path) -> None:
-    target = tmp_path / "report.json"
+def test_output_file(mixed: Path) -> None:
+    target = mixed / "reports" / "report.json"  # inside the root (cli.md: output paths); folders are made
     run = cli(mixed, "check", "--format", "json", "--output", str(target))
     assert run.code == 1
     assert "AL101" not in run.stdout
@@ -391,12 +391,70 @@ def test_output_file(mixed: Path, tmp_path: Path) -> None:
     assert "AL101" in {f["code"] for f in report["findings"]}
 
 
-def test_output_file_table_has_no_colour_codes(mixed: Path, tmp_path: Path) -> None:
-    target = tmp_path / "report.txt"
+def test_output_file_table_has_no_colour_codes(mixed: Path) -> None:
+    target = mixed / "report.txt"
     cli(mixed, "check", "-o", str(target), "--color", "always")
     text = target.read_text(encoding="utf-8")
     assert SUMMARY.search(text)
     assert "\x1b[" not in text
+
+
+def _tool_error(run: Run, *needles: str) -> str:
+    """Exit 2 with one clear line on stderr, never an internal error."""
+    assert run.code == 2, (run.stdout, run.stderr)
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith("artifact-lint: error: ") and "internal error" not in line, line
+    for needle in needles:
+        assert needle in line, line
+    return line
+
+
+def test_output_to_a_folder_is_a_clear_error(mixed: Path) -> None:
+    _tool_error(cli(mixed, "check", "-o", "artifacts"), "output file `artifacts`", "(it is a folder)")
+    _tool_error(cli(mixed, "check", "-o", str(mixed.parent)), "is outside the repository root")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_output_to_a_full_device_is_a_clear_error(mixed: Path) -> None:
+    _tool_error(cli(mixed, "check", "-o", "/dev/full"), "output file `/dev/full`")
+    (mixed / "report.txt").symlink_to("/dev/full")
+    _tool_error(cli(mixed, "check", "-o", "report.txt"), "`report.txt` leads outside the repository root")
+    run = process(mixed, "check", "-f", "github", env={"GITHUB_STEP_SUMMARY": "/dev/full"})
+    _tool_error(run, "job summary ($GITHUB_STEP_SUMMARY) `/dev/full`", "(it is a device)")
+
+
+def test_a_job_summary_that_is_a_folder_is_a_clear_error(mixed: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "summary"
+    folder.mkdir()
+    run = cli(mixed, "check", "-f", "github", env={"GITHUB_STEP_SUMMARY": str(folder)})
+    _tool_error(run, f"`{folder}`", "(it is a folder)")
+    assert "::error" in run.stdout  # the annotations were written first
+    summary = tmp_path / "summary.md"
+    summary.write_text("## earlier step\n")
+    run = cli(mixed, "check", "-f", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.code == 1
+    assert summary.read_text().startswith("## earlier step\n## artifact-lint")
+
+
+def test_output_links_leaving_the_root_are_refused_untouched(mixed: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "victim.txt"
+    outside.write_text("keep\n")
+    (mixed / "report.json").symlink_to(outside)
+    _tool_error(cli(mixed, "check", "-f", "json", "-o", "report.json"), "leads outside the repository root")
+    _tool_error(cli(mixed, "check", "--write-baseline", "report.json"), "baseline `report.json`", "leads outside")
+    (mixed / "reports").symlink_to(tmp_path)
+    _tool_error(cli(mixed, "check", "-o", "reports/victim.txt"), "leads outside")
+    assert outside.read_text() == "keep\n"
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces(mixed: Path) -> None:
+    target = mixed / "report.json"
+    target.write_text("old\n")
+    os.chmod(target, 0o640)
+    assert cli(mixed, "check", "-f", "json", "-o", "report.json").code == 1
+    assert json.loads(target.read_text())["findings"] and (target.stat().st_mode & 0o777) == 0o640
+    os.chmod(target, 0o444)
+    _tool_error(cli(mixed, "check", "-f", "json", "-o", "report.json"), "`report.json` is read-only (mode 0444)")
 
 
 # --- selection ----------------------------------------------------------------------

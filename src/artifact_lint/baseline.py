@@ -31,15 +31,25 @@ class Baseline(NamedTuple):
     entries: tuple[Entry, ...]
 
 
-def write_baseline(findings: list[Finding], path: Path) -> int:
+def render_baseline(findings: list[Finding]) -> tuple[str, int]:
+    """The baseline file's text for `findings`, and how many entries it holds."""
     lines = ['{"version": 1, "tool": "artifact-lint", "entries": [']
     rows = [json.dumps({"code": f.code, "path": f.path, "artifact": f.artifact, "field": f.field,
                         "key": content_key(f), "message": f.message}, ensure_ascii=False)
             for f in findings]
     lines.extend(row + ("," if i < len(rows) - 1 else "") for i, row in enumerate(rows))
     lines.append("]}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(rows)
+    return "\n".join(lines) + "\n", len(rows)
+
+
+def write_baseline(findings: list[Finding], path: Path) -> int:
+    """Write the baseline to `path`, replaced atomically inside its own folder (`check
+    --write-baseline` writes through `containment` with the root as the limit)."""
+    from artifact_lint.containment import write_text
+
+    text, count = render_baseline(findings)
+    write_text(path, text, path.parent, "baseline", str(path))
+    return count
 
 
 def read_baseline(path: Path, shown: str) -> Baseline:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
-from artifact_lint.config import check_codes, check_file_path, find_root, inside
+from artifact_lint.config import check_codes, check_file_path, find_root
 from artifact_lint.engine import Result, lint
 from artifact_lint.errors import ToolError
 from artifact_lint.findings import Severity, content_key
 from artifact_lint.rule import Rule
 from artifact_lint.session import Session, open_session
 from artifact_lint.repository import Repository, build_repository
+
+if TYPE_CHECKING:
+    from artifact_lint.containment import Target
 
 
 @dataclass
@@ -136,17 +140,12 @@ def check_targets(options: CheckOptions, session: Session,
     return paths, None
 
 
-def _checked_path(path: Path, cwd: Path, root: Path, what: str, *, must_exist: bool = True) -> str:
-    """A baseline path as shown in messages, once it is known to be a regular file inside
-    the root (links followed); for a file to write, its folder must be inside the root
-    and the file, if present, a regular one."""
+def _checked_path(path: Path, cwd: Path, root: Path, what: str) -> str:
+    """A path to read (the baseline) as shown in messages, once it is known to be a regular
+    file inside the root (links followed). Paths to write are checked by `_write_target`."""
     full = path if path.is_absolute() else cwd / path
     shown = _shown_path(path, cwd, root)
-    if must_exist or os.path.lexists(full):
-        check_file_path(full, root, what, shown)
-    elif not inside(full.parent, root):
-        raise ToolError(f"{what} `{shown}` would be written outside the repository root `{root}`; write it"
-                        " inside the root")
+    check_file_path(full, root, what, shown)
     return shown
 
 
@@ -259,8 +258,11 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
     if options.show_settings or options.show_files:
         _show(options, session, cwd)
         return 0, Repository(session.root, session.config, session.policy)
+    # Where the run will write is checked before anything is linted (and again when written).
     if options.write_baseline is not None:
-        _checked_path(options.write_baseline, cwd, session.root, "baseline", must_exist=False)
+        _write_target(options.write_baseline, cwd, session.root, "baseline")
+    if options.output is not None and not (options.diff or options.write_baseline is not None):
+        _write_target(options.output, cwd, session.root, "output file")
     result, repo = _lint(options, session, cwd)
     unfixed = False
     if options.diff or options.fix:
@@ -289,27 +291,42 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
         if plan.files:
             result, repo = _lint(options, session, cwd)
     if options.write_baseline is not None:
-        from artifact_lint.baseline import write_baseline
+        from artifact_lint.baseline import render_baseline
 
-        count = write_baseline(result.findings, options.write_baseline)
+        text, count = render_baseline(result.findings)
+        _write(options.write_baseline, text, cwd, session.root, "baseline")
         print(f"artifact-lint: wrote {count} finding(s) to the baseline {options.write_baseline}", file=sys.stderr)
         return (1 if unfixed else 0), repo
-    report(result, options, session.rules)
+    report(result, options, session.rules, root=session.root, cwd=cwd)
     if options.exit_zero:
         return 0, repo
     return (1 if unfixed or result.fails(session.config.fail_on) else 0), repo
 
 
-def report(result: Result, options: CheckOptions, rules: list[Rule]) -> None:
+def _write_target(path: Path, cwd: Path, root: Path, what: str) -> Target:
+    """Where writing `path` (a command-line path, relative to `cwd`) would write: inside the
+    root, links resolved, a regular file or nothing yet; else a `ToolError`."""
+    from artifact_lint.containment import check
+
+    return check(path if path.is_absolute() else cwd / path, root, what, _shown_path(path, cwd, root))
+
+
+def _write(path: Path, text: str, cwd: Path, root: Path, what: str) -> None:
+    from artifact_lint.containment import write_text
+
+    write_text(path if path.is_absolute() else cwd / path, text, root, what, _shown_path(path, cwd, root))
+
+
+def report(result: Result, options: CheckOptions, rules: list[Rule], *, root: Path | None = None,
+           cwd: Path | None = None) -> None:
+    """Write the report to standard output or, with `-o`, to a file inside the root (through
+    `containment`: replaced whole, or not at all); with the `github` format, also append the
+    markdown report to `$GITHUB_STEP_SUMMARY`."""
     from artifact_lint.reporters import render
 
     fmt = choose_format(options.output_format)
-    if options.output is not None:
-        stream = options.output.open("w", encoding="utf-8")
-        color = "never"
-    else:
-        stream, color = sys.stdout, options.color
-    try:
+
+    def write(stream: IO[str], color: str) -> None:
         if options.statistics:
             from artifact_lint.reporters.statistics import write_statistics
 
@@ -317,10 +334,19 @@ def report(result: Result, options: CheckOptions, rules: list[Rule]) -> None:
         else:
             render(fmt, result, rules, stream, color=color, quiet=options.quiet,
                    show_suppressed=options.show_suppressed)
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
+
+    if options.output is not None:
+        from artifact_lint.containment import replacing
+
+        cwd = cwd or Path.cwd()
+        with replacing(_write_target(options.output, cwd, root or cwd, "output file")) as stream:
+            write(stream, "never")
+    else:
+        write(sys.stdout, options.color)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:
-        with open(summary_path, "a", encoding="utf-8") as summary:
-            render("markdown", result, rules, summary)
+        from artifact_lint.containment import append_text
+
+        summary = io.StringIO()
+        render("markdown", result, rules, summary)
+        append_text(Path(summary_path), summary.getvalue(), "job summary ($GITHUB_STEP_SUMMARY)", summary_path)
