@@ -479,6 +479,99 @@ def test_out_may_not_overwrite_the_sources(tmp_path: Path, monkeypatch: pytest.M
     assert code == 2 and "--out" in stderr
 
 
+# --------------------------------------------------------------------------- writes stay in --out (issue 15)
+
+
+def _outside_folder(tmp_path: Path) -> Path:
+    """A folder outside the repository with a page of its own: nothing may touch it."""
+    outside = tmp_path / "outside"
+    (outside / "proj").mkdir(parents=True)
+    (outside / "proj" / "index.html").write_text("theirs\n")
+    (outside / "index.html").write_text("theirs too\n")
+    return outside
+
+
+def _untouched(outside: Path) -> None:
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == [
+        "index.html", "proj", "proj/index.html"]
+    assert (outside / "proj" / "index.html").read_text() == "theirs\n"
+    assert (outside / "index.html").read_text() == "theirs too\n"
+
+
+def test_a_pages_folder_linked_outside_is_refused_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    outside = _outside_folder(tmp_path)
+    (root / "site").mkdir()
+    (root / "site" / "artifacts").symlink_to(outside)
+    code, stdout, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
+    assert code == 2 and "internal error" not in stderr
+    assert stderr.strip() == ("artifact-lint: error: site folder `site/artifacts` leads outside the output folder"
+                              " `site` through a link; nothing was written or removed")
+    _untouched(outside)
+    assert not (root / "site" / "index.html").exists()  # checked before anything was written
+
+
+def test_a_page_folder_linked_outside_is_refused_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    outside = _outside_folder(tmp_path)
+    (root / "site" / "artifacts").mkdir(parents=True)
+    (root / "site" / "artifacts" / "terminal-replay").symlink_to(outside)
+    code, _, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
+    assert code == 2
+    assert "page `site/artifacts/terminal-replay/index.html` leads outside the output folder" in stderr
+    _untouched(outside)
+    assert list((root / "site" / "artifacts").iterdir()) == [root / "site" / "artifacts" / "terminal-replay"]
+
+
+def test_a_stale_page_link_is_removed_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    outside = _outside_folder(tmp_path)
+    (root / "site" / "artifacts").mkdir(parents=True)
+    (root / "site" / "artifacts" / "proj").symlink_to(outside / "proj")  # no artifact `proj`: stale
+    code, _, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
+    assert code == 0, stderr
+    assert not os.path.lexists(root / "site" / "artifacts" / "proj")
+    _untouched(outside)
+
+
+def test_a_page_link_inside_the_output_folder_is_written_through(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    pages = root / "site" / "artifacts" / "terminal-replay"
+    pages.mkdir(parents=True)
+    (root / "site" / "kept.html").write_text("old")
+    (pages / "index.html").symlink_to("../../kept.html")
+    code, _, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
+    assert code == 0, stderr
+    assert (pages / "index.html").is_symlink() and "terminal-replay" in (root / "site" / "kept.html").read_text()
+
+
+@pytest.mark.parametrize("thing", ["folder", "pipe"])
+def test_a_page_that_is_not_a_file_is_refused_by_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       thing: str) -> None:
+    root = build_fixture_repo(tmp_path)
+    (root / "site").mkdir()
+    if thing == "folder":
+        (root / "site" / "index.html").mkdir()
+    else:
+        os.mkfifo(root / "site" / "index.html")
+    code, _, stderr = run(root, "site", "--out", "site", monkeypatch=monkeypatch)
+    assert code == 2 and "page `site/index.html` is not a regular file" in stderr
+    assert not (root / "site" / "artifacts").exists()
+
+
+def test_export_output_is_checked_like_check_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path)
+    (root / "out").mkdir()
+    code, stdout, stderr = run(root, "export", "-o", "out", monkeypatch=monkeypatch)
+    assert code == 2 and stderr.strip() == ("artifact-lint: error: output file `out` is not a regular file"
+                                            " (it is a folder); nothing was written")
+    outside = tmp_path / "outside.json"
+    (root / "index.json").symlink_to(outside)
+    code, _, stderr = run(root, "export", "-o", "index.json", monkeypatch=monkeypatch)
+    assert code == 2 and "leads outside the repository root" in stderr and not outside.exists()
+
+
 # --------------------------------------------------------------------------- export
 
 

@@ -407,74 +407,100 @@ def environment() -> Any:
 
 
 def _check_out(out: Path, root: Path, configured: tuple[str, ...]) -> Path:
-    """The output folder, refused when writing there would overwrite or pollute the sources."""
-    target = (out if out.is_absolute() else Path.cwd() / out).resolve()
-    real_root = root.resolve()
+    """The output folder with links resolved, refused when writing there would overwrite or
+    pollute the sources, or when it is not a folder. Nothing is created here."""
+    given = out if out.is_absolute() else Path.cwd() / out
+    target = Path(os.path.realpath(given))
+    real_root = Path(os.path.realpath(root))
     if target == real_root or target in real_root.parents:
         raise ToolError(f"--out `{out}` is the repository root or above it; choose a folder such as `site/`")
     for relative in configured:
-        source = (real_root / relative).resolve()
+        source = Path(os.path.realpath(real_root / relative))
         pages = target / "artifacts"
         if source == target or source in target.parents or source == pages or pages in source.parents:
             raise ToolError(f"--out `{out}` overlaps the artifact folder `{relative}`; choose a folder such as"
                             " `site/`")
-    if target.exists() and not target.is_dir():
+    if os.path.lexists(given) and not os.path.isdir(given):
         raise ToolError(f"--out `{out}` exists and is not a folder")
     return target
 
 
-def _remove_stale(out: Path, published: set[str]) -> None:
-    """Remove pages of artifacts not published now, so a withheld artifact never keeps an old page."""
+def _pages_folder(out: Path, shown: str) -> Path | None:
+    """`out/artifacts` when it is a folder inside `out` (links resolved), None when absent; a
+    link leading out of `out`, or anything but a folder, is a `ToolError`: nothing is removed
+    or written through it."""
     pages = out / "artifacts"
-    if not pages.is_dir():
+    if not os.path.lexists(pages):
+        return None
+    if not os.path.realpath(pages).startswith(str(out).rstrip(os.sep) + os.sep):
+        raise ToolError(f"site folder `{shown}/artifacts` leads outside the output folder `{shown}` through a link;"
+                        " nothing was written or removed")
+    if not os.path.isdir(pages):
+        raise ToolError(f"site folder `{shown}/artifacts` exists and is not a folder; nothing was written")
+    return pages
+
+
+def _remove_stale(out: Path, published: set[str], shown: str = "") -> None:
+    """Remove pages of artifacts not published now, so a withheld artifact never keeps an old
+    page: `artifacts/<id>/index.html` and then its folder if empty. A link there is removed
+    itself, never what it points at; other files are left alone."""
+    shown = shown or str(out)
+    pages = _pages_folder(out, shown)
+    if pages is None:
         return
-    for folder in pages.iterdir():
-        if folder.is_dir() and not folder.is_symlink() and folder.name not in published:
-            page = folder / "index.html"
-            if page.is_file() or page.is_symlink():
-                page.unlink()
-            try:
-                folder.rmdir()
-            except OSError:
-                pass  # the folder holds other files: not ours to delete
+    from artifact_lint.containment import remove_empty_folder, remove_file
+
+    for entry in sorted(os.scandir(pages), key=lambda e: e.name):
+        if entry.name in published:
+            continue
+        where = f"{shown}/artifacts/{entry.name}"
+        if entry.is_symlink():
+            remove_empty_folder(Path(entry.path), out, "stale page", where)  # the link itself
+        elif entry.is_dir(follow_symlinks=False):
+            remove_file(Path(entry.path) / "index.html", out, "stale page", f"{where}/index.html")
+            remove_empty_folder(Path(entry.path), out, "stale page", where)
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        path.unlink()
-    temporary = path.with_name(path.name + ".tmp")
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+def _write(path: Path, text: str, out: Path, shown: str) -> None:
+    from artifact_lint.containment import OUTPUT_FOLDER, write_text
+
+    write_text(path, text, out, "page", shown, place=OUTPUT_FOLDER)
 
 
-def render(built: Built, out: Path) -> list[Path]:
-    """Write index.html and one page per published artifact under `out`."""
+def render(built: Built, out: Path, shown: str | None = None) -> list[Path]:
+    """Write index.html and one page per published artifact under `out` (a folder, links
+    resolved). Every page is checked (inside `out`, links resolved; a regular file or
+    nothing yet; a name the file system takes) before a stale page is removed or any is written."""
+    from artifact_lint.containment import OUTPUT_FOLDER, check, make_folder
+
+    shown = shown or str(out)
+    out = make_folder(out, "--out", shown)
     env = environment()
     published = built.published
     common = {"tool_version": __version__, "paths": built.document["generated_from"]["paths"],
               "policy": built.document["policy"]}
-    written_pages = []
-    _remove_stale(out, {entry.id for entry in published if entry.id})
+    pages = [(out / "index.html", "index.html", None)]
+    pages += [(out / PAGE.format(id=entry.id), PAGE.format(id=entry.id), entry) for entry in published]
+    _pages_folder(out, shown)
+    for page, relative, _ in pages:
+        check(page, out, "page", f"{shown}/{relative}", OUTPUT_FOLDER)
+    _remove_stale(out, {entry.id for entry in published if entry.id}, shown)
     detail = env.get_template("artifact.html")
-    for entry in published:
-        assert entry.id is not None and entry.artifact.model is not None
-        page = out / PAGE.format(id=entry.id)
-        _write(page, detail.render(entry=entry.index, model=entry.artifact.model, **common))
-        written_pages.append(page)
+    for page, relative, entry in pages[1:]:
+        assert entry is not None and entry.id is not None and entry.artifact.model is not None
+        _write(page, detail.render(entry=entry.index, model=entry.artifact.model, **common), out,
+               f"{shown}/{relative}")
     index = env.get_template("index.html")
-    _write(out / "index.html", index.render(entries=[entry.index for entry in published], **common))
-    written_pages.insert(0, out / "index.html")
-    return written_pages
+    _write(out / "index.html", index.render(entries=[entry.index for entry in published], **common), out,
+           f"{shown}/index.html")
+    return [page for page, _, _ in pages]
 
 
 def run_site(options: SiteOptions) -> int:
     assert options.out is not None
     built = build(options)
     out = _check_out(options.out, built.session.root, built.session.config.paths)
-    pages = render(built, out)
+    pages = render(built, out, str(options.out).rstrip("/") or "/")
     report_withheld(built, sys.stderr)
     withheld = len(built.withheld)
     print(f"artifact-lint: wrote {len(pages)} page(s) to {options.out} (index and {len(pages) - 1} artifact"
@@ -486,8 +512,12 @@ def run_export(options: SiteOptions) -> int:
     built = build(options)
     text = json.dumps(built.document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if options.output is not None:
-        options.output.parent.mkdir(parents=True, exist_ok=True)
-        options.output.write_text(text, encoding="utf-8")
+        from artifact_lint.containment import write_text
+
+        # Like `check -o`: inside the root, links resolved; missing folders are created.
+        cwd = Path.cwd()
+        full = options.output if options.output.is_absolute() else cwd / options.output
+        write_text(full, text, built.session.root, "output file", str(options.output))
     else:
         sys.stdout.write(text)
     report_withheld(built, sys.stderr)
