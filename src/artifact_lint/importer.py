@@ -17,7 +17,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,20 +111,50 @@ def render_artifact(entry: ArtifactFile, source: str) -> str:
     return stream.getvalue()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+# Names Windows keeps for devices, with or without an extension: a repository holding
+# one cannot be checked out there.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+
+
+def _unwritable_name(artifact_id: str, name_max: int) -> str | None:
+    """Why `<id>.yaml` cannot be a file name, or None."""
+    name = f"{artifact_id}.yaml"
+    if "/" in artifact_id or "\\" in artifact_id or "\0" in artifact_id:
+        return "holds a path separator or a NUL character"
+    if artifact_id.startswith("."):
+        return "begins with a dot (a hidden file, or a path step)"
+    if not artifact_id.isprintable():
+        return "holds a control character"
+    if artifact_id.split(".")[0].lower() in _RESERVED:
+        return "is a device name Windows reserves"
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > name_max:
+        return f"makes a file name of {size} bytes, more than the {name_max} the file system takes"
+    return None
+
+
+def _name_max(folder: Path) -> int:
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        return os.pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def _shown_id(artifact_id: str) -> str:
+    return artifact_id if len(artifact_id) <= 48 else artifact_id[:40] + f"... ({len(artifact_id)} characters)"
 
 
 def import_document(document: Path, out: Path, root: Path, *, force: bool = False,
-                    limits: Limits = Limits()) -> list[Written]:
-    """Write `out/<id>.yaml` for every entry of the registry document."""
+                    limits: Limits = Limits(), notes: list[str] | None = None) -> list[Written]:
+    """Write `out/<id>.yaml` for every entry of the registry document.
+
+    Every name and every file is checked before the first file is written (through
+    `containment`, with `out` as the folder writes stay in), so an import either
+    writes all it should or, with a `ToolError`, nothing. An entry without an id, or
+    repeating one, is left out with a note in `notes`."""
     if not document.is_file():
         raise ToolError(f"registry document `{document}` does not exist")
     try:
@@ -138,28 +167,60 @@ def import_document(document: Path, out: Path, root: Path, *, force: bool = Fals
     if not entries:
         raise ToolError(f"{registry.path}: no artifacts found (expected a `Current Public Artifact List`"
                         " table or `### `<id>`` sections)")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise ToolError(f"--out `{out}` exists and is not a folder; name the folder for the artifact files")
+    notes = notes if notes is not None else []
+    name_max = _name_max(out)
+    chosen: list[ArtifactFile] = []
+    bad = []
     seen: set[str] = set()
     for entry in entries:
         artifact_id = entry.id or ""
-        if not artifact_id or artifact_id in seen or "/" in artifact_id or artifact_id.startswith("."):
+        if not artifact_id:
+            notes.append(f"{registry.path}: an entry has no id; it was not imported")
+            continue
+        if artifact_id in seen:
+            notes.append(f"{registry.path}: the id `{_shown_id(artifact_id)}` appears again; only its first"
+                         " entry was imported")
             continue
         seen.add(artifact_id)
-        path = out / f"{artifact_id}.yaml"
+        why = _unwritable_name(artifact_id, name_max)
+        if why:
+            bad.append(f"`{_shown_id(artifact_id)}` {why}")
+        else:
+            chosen.append(entry)
+    if bad:
+        raise ToolError(f"{registry.path}: {len(bad)} id(s) cannot be file names, so nothing was written: "
+                        + "; ".join(bad))
+    from artifact_lint.containment import OUTPUT_FOLDER, check, make_folder, replacing
+
+    folder = make_folder(out, "--out", str(out))
+    planned = []
+    for entry in chosen:
+        path = out / f"{entry.id}.yaml"
+        target = check(folder / path.name, folder, "artifact file", str(path), OUTPUT_FOLDER)
         text = render_artifact(entry, registry.path)
-        if path.exists():
-            if path.read_text(encoding="utf-8", errors="replace") == text:
-                written.append(Written(path, "unchanged"))
+        if target.existing is not None:
+            try:
+                current = target.real.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                raise ToolError(f"cannot read artifact file `{path}`: {exc.strerror or exc}") from None
+            if current == text:
+                planned.append((path, target, text, "unchanged"))
                 continue
             if not force:
-                written.append(Written(path, "skipped"))
+                planned.append((path, target, text, "skipped"))
                 continue
-            _write_atomic(path, text)
-            written.append(Written(path, "updated"))
+            target.refuse_read_only()
+            planned.append((path, target, text, "updated"))
         else:
-            _write_atomic(path, text)
-            written.append(Written(path, "created"))
+            planned.append((path, target, text, "created"))
+    written = []
+    for path, target, text, status in planned:
+        if status in ("updated", "created"):
+            with replacing(target) as stream:
+                stream.write(text)
+        written.append(Written(path, status))
     return written
 
 
@@ -186,13 +247,16 @@ def run_import(document: Path, out: Path, root: Path | None, force: bool) -> int
     cwd = Path.cwd()
     root = find_root((root or cwd).resolve())
     session = open_session(root)
+    notes: list[str] = []
     results = import_document(document if document.is_absolute() else cwd / document,
                               out if out.is_absolute() else cwd / out, root, force=force,
                               limits=Limits(session.config.max_file_size, session.config.max_depth,
-                                            session.config.max_nodes))
+                                            session.config.max_nodes), notes=notes)
     for item in results:
         shown = os.path.relpath(item.path, cwd)
         print(f"{item.status:9} {shown}")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     for note in policy_gaps(document if document.is_absolute() else cwd / document, root,
                             list(session.policy.states), list(session.policy.labels)):
         print(f"note: {note}", file=sys.stderr)
