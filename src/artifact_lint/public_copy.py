@@ -113,6 +113,8 @@ def _column(lines: list[str], line: int, text: str) -> int:
             return found + 1
         word = head.split(" ", 1)[0]
         found = lines[line - 1].find(word) if word else -1
+        while found > 0 and lines[line - 1][found - 1] in "*_`[~":  # the emphasis the text starts in
+            found -= 1
         if found >= 0:
             return found + 1
     return 1
