@@ -17,9 +17,43 @@ COMMITTED = ROOT / "schema" / "artifact.schema.json"
 OWN = sorted((ROOT / "artifacts").glob("*.yaml"))
 
 
+def _own_policy():  # type: ignore[no-untyped-def]
+    from artifact_lint.policy_report import policy_in_force
+    from artifact_lint.session import open_session
+
+    return policy_in_force(open_session(ROOT))
+
+
 def test_committed_schema_is_current() -> None:
-    assert json.loads(COMMITTED.read_text()) == artifact_schema(), (
+    assert json.loads(COMMITTED.read_text()) == artifact_schema(_own_policy()), (
         "run: artifact-lint schema > schema/artifact.schema.json")
+
+
+def test_state_and_label_are_enums_of_the_policy_in_force(tmp_path: Path) -> None:
+    from test_cli import cli
+
+    from conftest import build_fixture_repo
+
+    root = build_fixture_repo(tmp_path)
+    doc = root / "docs" / "factory" / "public-artifacts.md"
+    doc.write_text(doc.read_text() + "\n## Artifact States\n\n| State | Meaning |\n|---|---|\n"
+                   "| `report-ready-archive` | Archived. |\n", encoding="utf-8")
+    schema = json.loads(cli(root, "schema").stdout)
+    states = schema["properties"]["state"]["enum"]
+    assert "parked" in states and "report-ready-archive" in states  # the document's table too
+    labels = schema["$defs"]["CompetitionRow"]["properties"]["label"]
+    assert {"Direct", "Directional", "Not comparable"} <= set(_enum_of(labels))
+    validator = jsonschema.Draft202012Validator(schema)
+    data = yaml.safe_load((root / "artifacts" / "gemma-2b-invoice-fields.yaml").read_text())
+    assert not list(validator.iter_errors(data))
+    data["state"] = "reportonly"
+    data["competition"][0]["label"] = "direct"
+    assert len(list(validator.iter_errors(data))) == 2  # what AL101 and AL201 report
+
+
+def _enum_of(spec: dict) -> list[str]:  # type: ignore[type-arg]
+    options = spec.get("anyOf", [spec])
+    return next(o["enum"] for o in options if "enum" in o)
 
 
 def test_schema_marks_required_fields() -> None:

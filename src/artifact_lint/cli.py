@@ -218,11 +218,25 @@ def policy(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of an artifact file (for editors)."""
+def schema(
+    config: Optional[Path] = CONFIG_OPTION,
+    policy_file: Optional[Path] = POLICY_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Print the JSON Schema of an artifact file (for editors): `state` and competition
+    `label` are enums of the policy in force."""
+    from artifact_lint.policy_report import policy_in_force
+    from artifact_lint.runner import CheckOptions, resolve_root
     from artifact_lint.schema import print_artifact_schema
+    from artifact_lint.session import open_session
 
-    raise typer.Exit(_guard(print_artifact_schema, False))
+    def action() -> int:
+        where = resolve_root(CheckOptions(config=config, root=root), Path.cwd())
+        session = open_session(where, config_file=config, policy_file=policy_file)
+        return print_artifact_schema(policy_in_force(session))
+
+    raise typer.Exit(_guard(action, debug))
 
 
 def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
