@@ -250,6 +250,14 @@ def run_check(options: CheckOptions, exit_process: Callable[[int], NoReturn] | N
         gc.enable()
 
 
+def lint_only(options: CheckOptions, cwd: Path) -> tuple[Result, Session]:
+    """The findings of a check, nothing written: what the Python API (`artifact_lint.check`)
+    returns, through the same steps as the command."""
+    session = open_session(resolve_root(options, cwd), config_file=options.config, policy_file=options.policy)
+    apply_command_line(session, options)
+    return _lint(options, session, cwd)[0], session
+
+
 def _run_check(options: CheckOptions) -> tuple[int, Repository]:
     """The exit code, and the repository the findings came from."""
     cwd = Path.cwd()
