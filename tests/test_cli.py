@@ -717,3 +717,24 @@ def test_the_cyclic_collector_is_off_during_start_up_and_on_for_the_command() ->
             " sys.argv = ['artifact-lint', 'explain', 'AL101'];"
             " cli.app(standalone_mode=False)")
     assert _in_fresh_interpreter(code, "__all__").split() == ["False", "True"]
+
+
+# --- shell completion ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_a_script_for_each_shell(clean: Path, shell: str) -> None:
+    run = cli(clean, "completion", shell)
+    assert run.code == 0 and "_ARTIFACT_LINT_COMPLETE" in run.stdout
+
+
+def test_completion_answers_the_shell(clean: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("artifact-lint")
+    env = {**os.environ, "COMP_WORDS": "artifact-lint check --fail-on ", "COMP_CWORD": "3",
+           "_ARTIFACT_LINT_COMPLETE": "complete_bash"}
+    out = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=60, cwd=clean)
+    assert out.stdout.split() == ["error", "warning", "info"]

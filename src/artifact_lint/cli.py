@@ -239,6 +239,23 @@ def schema(
     raise typer.Exit(_guard(action, debug))
 
 
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command()
+def completion(shell: Shell = typer.Argument(..., help="The shell: bash, zsh or fish.")) -> None:
+    """Print the shell completion script, e.g. `eval "$(artifact-lint completion bash)"`
+    in ~/.bashrc, or `artifact-lint completion fish > ~/.config/fish/completions/artifact-lint.fish`."""
+    from typer.completion import get_completion_script
+
+    script = get_completion_script(prog_name="artifact-lint", complete_var="_ARTIFACT_LINT_COMPLETE",
+                                   shell=shell.value)
+    sys.stdout.write(script if script.endswith("\n") else script + "\n")
+
+
 def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
     """Run a command; tool errors and crashes become one line on stderr and exit 2."""
     from artifact_lint.errors import ToolError
@@ -278,6 +295,10 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
 def main() -> None:
     """Console entry point (click already exits 2 on usage errors)."""
     prepare_process()
+    if "_ARTIFACT_LINT_COMPLETE" in os.environ:  # a shell asking for completions (`completion`)
+        from typer.completion import completion_init
+
+        completion_init()
     try:
         app(obj=_exit_at_once)
     except SystemExit as exc:
