@@ -121,20 +121,22 @@ class Target:
             raise ReadOnlyFile(f"{self.what} `{self.shown}` is read-only ({why}); it was not rewritten")
 
 
-def check(path: Path, within: Path, what: str, shown: str | None = None, place: str = ROOT) -> Target:
+def check(path: Path, within: Path, what: str, shown: str | None = None, place: str = ROOT,
+          within_shown: str | None = None) -> Target:
     """Where writing `path` would write, refused (`ToolError`) unless it stays in `within`.
 
-    `place` names `within` in messages ("the repository root", "the output folder").
-    Nothing is created, opened or changed."""
+    `place` names `within` in messages ("the repository root", "the output folder"), and
+    `within_shown` is how it is shown (default: the path). Nothing is created, opened or changed."""
     shown = shown or str(path)
+    within_shown = within_shown or str(within)
     folder = os.path.realpath(within)
     full = os.path.abspath(path)
     real = os.path.realpath(full)
     if not _inside(real, folder):
         if _inside(full, os.path.abspath(within)) or _inside(full, folder):
-            raise ToolError(f"{what} `{shown}` leads outside {place} `{within}` through a link; nothing was"
-                            " written there")
-        raise ToolError(f"{what} `{shown}` is outside {place} `{within}`; write it inside")
+            raise ToolError(f"{what} `{shown}` leads outside {place} `{within_shown}` through a link; nothing"
+                            " was written there")
+        raise ToolError(f"{what} `{shown}` is outside {place} `{within_shown}`; write it inside")
     try:
         existing: os.stat_result | None = os.lstat(real)
     except (FileNotFoundError, NotADirectoryError):  # a folder on the way is missing or a file: below
@@ -265,10 +267,10 @@ def replacing(target: Target, *, newline: str | None = None) -> Iterator[TextIO]
 
 
 def write_text(path: Path, text: str, within: Path, what: str, shown: str | None = None, *,
-               place: str = ROOT, newline: str | None = None) -> Target:
+               place: str = ROOT, within_shown: str | None = None, newline: str | None = None) -> Target:
     """Replace `path` (checked with `check`) with `text` in UTF-8; `newline=""` writes the
     line ends exactly as they are in `text`."""
-    target = check(path, within, what, shown, place)
+    target = check(path, within, what, shown, place, within_shown)
     with replacing(target, newline=newline) as stream:
         stream.write(text)
     return target

@@ -461,10 +461,10 @@ def _remove_stale(out: Path, published: set[str], shown: str = "") -> None:
             remove_empty_folder(Path(entry.path), out, "stale page", where)
 
 
-def _write(path: Path, text: str, out: Path, shown: str) -> None:
+def _write(path: Path, text: str, out: Path, out_shown: str, relative: str) -> None:
     from artifact_lint.containment import OUTPUT_FOLDER, write_text
 
-    write_text(path, text, out, "page", shown, place=OUTPUT_FOLDER)
+    write_text(path, text, out, "page", f"{out_shown}/{relative}", place=OUTPUT_FOLDER, within_shown=out_shown)
 
 
 def render(built: Built, out: Path, shown: str | None = None) -> list[Path]:
@@ -483,16 +483,15 @@ def render(built: Built, out: Path, shown: str | None = None) -> list[Path]:
     pages += [(out / PAGE.format(id=entry.id), PAGE.format(id=entry.id), entry) for entry in published]
     _pages_folder(out, shown)
     for page, relative, _ in pages:
-        check(page, out, "page", f"{shown}/{relative}", OUTPUT_FOLDER)
+        check(page, out, "page", f"{shown}/{relative}", OUTPUT_FOLDER, shown)
     _remove_stale(out, {entry.id for entry in published if entry.id}, shown)
     detail = env.get_template("artifact.html")
     for page, relative, entry in pages[1:]:
         assert entry is not None and entry.id is not None and entry.artifact.model is not None
-        _write(page, detail.render(entry=entry.index, model=entry.artifact.model, **common), out,
-               f"{shown}/{relative}")
+        _write(page, detail.render(entry=entry.index, model=entry.artifact.model, **common), out, shown, relative)
     index = env.get_template("index.html")
-    _write(out / "index.html", index.render(entries=[entry.index for entry in published], **common), out,
-           f"{shown}/index.html")
+    _write(out / "index.html", index.render(entries=[entry.index for entry in published], **common), out, shown,
+           "index.html")
     return [page for page, _, _ in pages]
 
 
