@@ -201,3 +201,14 @@ def test_removal_never_goes_through_a_link(area: Path) -> None:
     (area / "pages" / "page.html").symlink_to(outside / "proj" / "index.html")
     assert remove_file(area / "pages" / "page.html", area, "stale page")  # the link itself
     assert (outside / "proj" / "index.html").read_text() == "theirs"
+
+
+def test_a_file_this_user_may_not_write_is_read_only_too(area: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As another user sees a 0644 file owned by someone else (the tests may run as root)."""
+    path = area / "theirs.yaml"
+    path.write_text("old\n")
+    monkeypatch.setattr(containment.os, "access", lambda *args, **kwargs: False)
+    with pytest.raises(ReadOnlyFile) as exc:
+        write_text(path, "new\n", area, "artifact file", "theirs.yaml")
+    _one_line(exc, "`theirs.yaml` is read-only (this user may not write it)")
+    assert path.read_text() == "old\n"

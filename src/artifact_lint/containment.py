@@ -114,11 +114,17 @@ class Target:
             return False
         return not self.existing.st_mode & 0o222 or not os.access(self.real, os.W_OK)
 
+    @property
+    def read_only_reason(self) -> str:
+        """Why it is read-only: "mode 0444", or "this user may not write it"."""
+        if self.existing is not None and not self.existing.st_mode & 0o222:
+            return f"mode {_mode_text(self.existing.st_mode)}"
+        return "this user may not write it"
+
     def refuse_read_only(self) -> None:
         if self.existing is not None and self.read_only:
-            why = f"mode {_mode_text(self.existing.st_mode)}" if not self.existing.st_mode & 0o222 \
-                else "this user may not write it"
-            raise ReadOnlyFile(f"{self.what} `{self.shown}` is read-only ({why}); it was not rewritten")
+            raise ReadOnlyFile(f"{self.what} `{self.shown}` is read-only ({self.read_only_reason}); it was not"
+                               " rewritten")
 
 
 def check(path: Path, within: Path, what: str, shown: str | None = None, place: str = ROOT,

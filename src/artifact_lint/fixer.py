@@ -194,8 +194,7 @@ def _plan_file(root: Path, relative: str, fixable: list[Finding], limits: Limits
     if target.existing is None:
         return refuse("the file no longer exists")
     if target.read_only:
-        mode = f"mode {target.existing.st_mode & 0o7777:04o}"
-        return refuse(f"the file is read-only ({mode}); make it writable, then run --fix again")
+        return refuse(f"the file is read-only ({target.read_only_reason}); make it writable, then run --fix again")
     try:
         raw = target.real.read_bytes()
         original = raw.decode("utf-8")
@@ -220,8 +219,11 @@ def _plan_file(root: Path, relative: str, fixable: list[Finding], limits: Limits
     if isinstance(before_doc, LoadError) or isinstance(after_doc, LoadError):
         return refuse("the fixed file would not load as the original does", applied)
     expected = copy.deepcopy(before_doc.data)
-    for finding in applied:
-        _set(expected, parse_field(finding.field or ""), finding.fix.replacement)  # type: ignore[union-attr]
+    try:
+        for finding in applied:
+            _set(expected, parse_field(finding.field or ""), finding.fix.replacement)  # type: ignore[union-attr]
+    except (KeyError, IndexError, TypeError):
+        return refuse("the finding's field is not a value of the file", applied)
     if repr(after_doc.data) != repr(expected):
         return refuse("the fixed file would change more than the fixed values (an alias of the value?)", applied)
     if after != original:
