@@ -238,10 +238,15 @@ def may_hold_claims(text: str) -> bool:
 def read_text(repo: Repository, relative: str) -> str | None:
     """A public-copy file's text, or None when it is missing, outside the root, not a
     regular file, too large or not UTF-8 (public copy is best effort: other rules say
-    when a surface path is missing)."""
+    when a surface path is missing). An editor's open buffer of the file is read instead
+    of the disk (`Repository.buffers`)."""
     path = repo.inside(relative)
     if path is None:
         return None
+    buffer = repo.buffers.get(relative)
+    if buffer is not None:
+        return buffer.removeprefix("\ufeff") if len(buffer.encode("utf-8", "surrogatepass")) <= MAX_COPY_BYTES \
+            else None
     try:
         if not path.is_file() or path.stat().st_size > MAX_COPY_BYTES:
             return None
@@ -470,12 +475,14 @@ def _file_prose(path: str, text: str, list_rows: list[Any]) -> _DocumentProse:
     return prose
 
 
-def copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:
-    """Every public text and index claim that speaks for `artifact` beyond its own fields."""
+def copy_files(artifact: ArtifactFile, repo: Repository) -> list[str]:
+    """The files (root-relative, each once) whose copy speaks for `artifact`: its `surface`
+    files, its package's cards and the `public-copy` matches of its id; not the registry
+    document or the package index, which are read by entry."""
     model = artifact.model
     artifact_id = artifact.id
     if model is None or not artifact_id:
-        return PublicCopy([], [])
+        return []
     files: list[str] = []
     for item in model.surface or []:
         text = item.strip().removeprefix("./") if isinstance(item, str) else ""
@@ -486,8 +493,17 @@ def copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:
         if package is not None:
             files += [f for f in package.files if f.rsplit("/", 1)[-1].lower() in PACKAGE_COPY]
     files += configured_copy(repo).get(artifact_id, [])
+    return list(dict.fromkeys(files))
+
+
+def copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:
+    """Every public text and index claim that speaks for `artifact` beyond its own fields."""
+    model = artifact.model
+    artifact_id = artifact.id
+    if model is None or not artifact_id:
+        return PublicCopy([], [])
     texts: list[CopyText] = []
-    for relative in dict.fromkeys(files):
+    for relative in copy_files(artifact, repo):
         texts += read_copy_file(repo, relative)
     own = None
     if artifact.origin == "registry-doc":

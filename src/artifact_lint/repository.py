@@ -199,6 +199,9 @@ class Repository:
     copy_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     configured_copy: dict[str, list[str]] | None = field(default=None, repr=False)
     index_copy: Any = field(default=None, repr=False)
+    # Root-relative path -> the text of an editor's buffer that stands for the file
+    # (the language server): read instead of the disk, for public copy too.
+    buffers: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def target_artifacts(self) -> list[ArtifactFile]:
@@ -522,14 +525,22 @@ def collect(root: Path, paths: Iterable[str] | None, config: Config, *, stdin: b
     return plan(root, config, paths, stdin=stdin, explain=explain)
 
 
-def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = None) -> RegistryFile:
-    """The registry document at `path`; with a `cache` folder, an unchanged document is
-    not parsed again (see `registry_cache`)."""
+def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = None,
+                  buffer: str | None = None) -> RegistryFile:
+    """The registry document at `path`, or `buffer` (an editor's text of it); with a
+    `cache` folder, an unchanged document is not parsed again (see `registry_cache`)."""
     relative = relative_posix(path, root)
     if _outside_root(path, root):
         return RegistryFile(relative, None, LoadError("the document is a link that leaves the repository root"))
     # The human document lists every artifact, so it may be far larger than one metadata file.
-    raw = _read_limited(path, Limits(limits.max_file_size * REGISTRY_SIZE_FACTOR, limits.max_depth, limits.max_nodes))
+    registry_limits = Limits(limits.max_file_size * REGISTRY_SIZE_FACTOR, limits.max_depth, limits.max_nodes)
+    raw: bytes | LoadError
+    if buffer is not None:
+        raw = buffer.encode("utf-8", "surrogatepass")
+        if len(raw) > registry_limits.max_file_size:
+            raw = _too_large(len(raw), registry_limits)
+    else:
+        raw = _read_limited(path, registry_limits)
     if isinstance(raw, LoadError):
         return RegistryFile(relative, None, raw)
     try:
@@ -598,15 +609,18 @@ def load_each(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[
 
 def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None,
                      stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each,
-                     registry_cache: Path | None = None) -> Repository:
+                     registry_cache: Path | None = None, buffers: dict[str, str] | None = None) -> Repository:
     """Load the files under `paths` (default: the configured paths) as targets, plus
     every artifact under the configured paths as context for cross-file rules, the
     specialist packages, and the registry document. `stdin` is (root-relative name,
     content) of one artifact read from standard input, which is then the only target.
     Packages load first: `load_many` may hand the half-built repository to workers.
-    `registry_cache` is the folder of read registry documents (None: parse afresh)."""
+    `registry_cache` is the folder of read registry documents (None: parse afresh).
+    `buffers` (root-relative path -> text) are an editor's open files, read instead of
+    the disk: artifact files, the registry document (never cached) and public copy."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
-    repo = Repository(root=root, config=config, policy=policy)
+    repo = Repository(root=root, config=config, policy=policy, buffers=dict(buffers or {}))
+    buffers = repo.buffers
     specialists = root / config.specialists
     if specialists.is_dir() and repo.inside(config.specialists):
         try:
@@ -623,10 +637,16 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
         repo.targets = {stdin[0]}
     to_load = [p for p in dict.fromkeys([*targets.values(), *files.context.metadata.values()])
                if stdin is None or relative_posix(p, root) != stdin[0]]
+    buffered = []
+    if buffers:
+        buffered = [p for p in to_load if relative_posix(p, root) in buffers and not _outside_root(p, root)]
+        to_load = [p for p in to_load if p not in buffered]
     # The document's states and labels extend the policy every rule sees, so it is read
     # before the artifact files are handed to workers.
     if files.document is not None:
-        repo.registry = load_registry(files.document, root, limits, registry_cache)
+        buffer = buffers.get(relative_posix(files.document, root))
+        repo.registry = load_registry(files.document, root, limits, registry_cache if buffer is None else None,
+                                      buffer)
         repo.base_policy, repo.policy = policy, extend_policy(policy, repo.registry)
         if files.document_target:
             repo.targets.add(repo.registry.path)
@@ -638,6 +658,10 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     pending = load_many(repo, to_load, limits)
     repo.other_files = [relative_posix(p, root) for p in files.targets.others.values()]
     repo.artifacts = pending()
+    for path in buffered:
+        relative = relative_posix(path, root)
+        repo.artifacts.append(load_artifact_bytes(relative, buffers[relative].encode("utf-8", "surrogatepass"),
+                                                  limits))
     if stdin is not None:
         repo.artifacts.append(load_artifact_bytes(stdin[0], stdin[1], limits))
     repo.artifacts.sort(key=lambda a: a.path)
