@@ -738,3 +738,16 @@ def test_completion_answers_the_shell(clean: Path) -> None:
            "_ARTIFACT_LINT_COMPLETE": "complete_bash"}
     out = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=60, cwd=clean)
     assert out.stdout.split() == ["error", "warning", "info"]
+
+
+@pytest.mark.parametrize("command", ["check", "rules", "explain", "import", "schema", "site", "export", "policy",
+                                     "completion"])
+@pytest.mark.parametrize("width", ["80", "120"])
+def test_help_is_plain_text_with_defaults_and_no_type_placeholders(clean: Path, command: str, width: str) -> None:
+    run = cli(clean, command, "--help", env={"COLUMNS": width})
+    assert run.code == 0
+    lines = run.stdout.splitlines()
+    assert all(len(line) <= int(width) for line in lines), max(lines, key=len)
+    assert "<bool>" not in run.stdout and "╭" not in run.stdout  # no type placeholders, no rich panels
+    if command == "check":
+        assert "[default: error]" in run.stdout and "--output FILE" in run.stdout

@@ -21,6 +21,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain click help, as ruff's: one line an option with its default, readable at 80
+    # columns and clickable in any terminal (rich's panels wrap choices mid-word).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -53,9 +56,10 @@ class Color(str, Enum):
 
 
 # Options several commands share (typer accepts one OptionInfo as the default of many).
-CONFIG_OPTION = typer.Option(None, "--config", help="Read settings from FILE.")
-POLICY_OPTION = typer.Option(None, "--policy", help="Policy file (default: rules/policy.yaml, else built in).")
-ROOT_OPTION = typer.Option(None, "--root", help="Repository root (default: discovered).")
+CONFIG_OPTION = typer.Option(None, "--config", metavar="FILE", help="Read settings from FILE.")
+POLICY_OPTION = typer.Option(None, "--policy", metavar="FILE",
+                             help="Policy file (default: rules/policy.yaml, else built in).")
+ROOT_OPTION = typer.Option(None, "--root", metavar="DIR", help="Repository root (default: discovered).")
 DEBUG_OPTION = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")
 
 
@@ -87,12 +91,17 @@ def _patterns(values: Optional[list[str]]) -> Optional[list[str]]:
 @app.command()
 def check(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(None, help="Files or folders (default: the configured paths, else artifacts/)."),
-    output_format: Optional[OutputFormat] = typer.Option(None, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
-    select: Optional[str] = typer.Option(None, help="Only these codes or prefixes (comma-separated)."),
-    extend_select: Optional[str] = typer.Option(None, help="Add these codes or prefixes to the selection."),
-    ignore: Optional[str] = typer.Option(None, help="Skip these codes or prefixes."),
+    paths: list[str] = typer.Argument(
+        None, metavar="PATH", help="Files or folders (default: the configured paths, else artifacts/)."),
+    output_format: Optional[OutputFormat] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT",
+        help="Output format: table, concise, json, sarif, github, junit or markdown"
+             " [default: table; github under GitHub Actions]."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE."),
+    select: Optional[str] = typer.Option(None, metavar="CODES", help="Only these codes or prefixes (comma-separated)."),
+    extend_select: Optional[str] = typer.Option(None, metavar="CODES",
+                                                help="Add these codes or prefixes to the selection."),
+    ignore: Optional[str] = typer.Option(None, metavar="CODES", help="Skip these codes or prefixes."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that fails the run [default: error]."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when findings remain."),
     config: Optional[Path] = CONFIG_OPTION,
@@ -100,23 +109,26 @@ def check(
     root: Optional[Path] = ROOT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print findings only, no summary."),
     color: Color = typer.Option(Color.auto, "--color", help="Colour output."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this baseline."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record the findings as a baseline."),
-    new_from_rev: Optional[str] = typer.Option(None, "--new-from-rev",
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
+                                            help="Report only findings not in this baseline."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE",
+                                                  help="Record the findings as a baseline."),
+    new_from_rev: Optional[str] = typer.Option(None, "--new-from-rev", metavar="REV",
                                                help="Report only findings not present at this git revision."),
     statistics: bool = typer.Option(False, "--statistics", help="Count findings per rule instead of listing them."),
     show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List suppressed findings too."),
-    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename",
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="NAME",
                                                  help="With `-` as the path: the file the standard input stands for."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
                                        help="Worker processes [default: one per core from 200 files, else 1]."),
     fix: bool = typer.Option(False, "--fix", help="Apply the safe fixes, then report what remains."),
     diff: bool = typer.Option(False, "--diff", help="Print the safe fixes as a unified diff; write nothing."),
     no_cache: bool = typer.Option(False, "--no-cache",
                                   help="Parse the registry document afresh; read and write no cache entry."),
-    exclude: Optional[list[str]] = typer.Option(None, "--exclude", help="Gitignore-style patterns to skip,"
+    exclude: Optional[list[str]] = typer.Option(None, "--exclude", metavar="PATTERNS",
+                                                help="Gitignore-style patterns to skip,"
                                                 " replacing the configured `exclude` (comma-separated)."),
-    extend_exclude: Optional[list[str]] = typer.Option(None, "--extend-exclude",
+    extend_exclude: Optional[list[str]] = typer.Option(None, "--extend-exclude", metavar="PATTERNS",
                                                        help="More patterns to skip (comma-separated)."),
     respect_gitignore: Optional[bool] = typer.Option(None, "--respect-gitignore/--no-respect-gitignore",
                                                      help="Skip what .gitignore files ignore (on by default)."),
