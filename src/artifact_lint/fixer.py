@@ -202,33 +202,49 @@ def _plan_file(root: Path, relative: str, fixable: list[Finding], limits: Limits
         return refuse(f"the file cannot be read: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return refuse("the file is not UTF-8")
+    after, applied, unfixed = fix_text(original, fixable, suffix, limits)
+    plan.unfixed.extend(unfixed)
+    if applied and after != original:
+        plan.files.append(FileFix(relative, original, after, tuple(applied)))
+    return None
+
+
+def fix_text(original: str, findings: Iterable[Finding], suffix: str,
+             limits: Limits = Limits()) -> tuple[str, list[Finding], list[Unfixed]]:
+    """A file's text (as decoded, BOM included) with the fixes of `findings` applied, the
+    findings fixed, and those that cannot be with the reason; nothing is read or written.
+    `--fix` gives it a file's content; the language server, an editor's buffer."""
+    unfixed: list[Unfixed] = []
     bom = original.startswith(BOM)
     text = original[1:] if bom else original
     paths = []
-    for finding in fixable:
+    for finding in findings:
         if finding.field:
             paths.append((finding, parse_field(finding.field)))
         else:
-            refuse("the finding names no field", [finding])
+            unfixed.append(Unfixed(finding, "the finding names no field"))
     json_file = suffix == ".json"
-    text, applied = _fix_text(text, paths, json_file, plan.unfixed)
+    text, applied = _fix_text(text, paths, json_file, unfixed)
     if not applied:
-        return None
+        return original, [], unfixed
+
+    def refuse(reason: str) -> tuple[str, list[Finding], list[Unfixed]]:
+        return original, [], unfixed + [Unfixed(f, reason) for f in applied]
+
     after = (BOM if bom else "") + text
-    before_doc, after_doc = load_text(raw, suffix, limits), load_text(after.encode("utf-8"), suffix, limits)
+    before_doc = load_text(original.encode("utf-8", "surrogatepass"), suffix, limits)
+    after_doc = load_text(after.encode("utf-8", "surrogatepass"), suffix, limits)
     if isinstance(before_doc, LoadError) or isinstance(after_doc, LoadError):
-        return refuse("the fixed file would not load as the original does", applied)
+        return refuse("the fixed file would not load as the original does")
     expected = copy.deepcopy(before_doc.data)
     try:
         for finding in applied:
             _set(expected, parse_field(finding.field or ""), finding.fix.replacement)  # type: ignore[union-attr]
     except (KeyError, IndexError, TypeError):
-        return refuse("the finding's field is not a value of the file", applied)
+        return refuse("the finding's field is not a value of the file")
     if repr(after_doc.data) != repr(expected):
-        return refuse("the fixed file would change more than the fixed values (an alias of the value?)", applied)
-    if after != original:
-        plan.files.append(FileFix(relative, original, after, tuple(applied)))
-    return None
+        return refuse("the fixed file would change more than the fixed values (an alias of the value?)")
+    return after, applied, unfixed
 
 
 def plan_fixes(root: Path, findings: Iterable[Finding], limits: Limits = Limits()) -> FixPlan:
