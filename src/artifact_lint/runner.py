@@ -192,6 +192,8 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, R
     repo = build_repository(session.root, config, session.policy, paths, stdin,
                             load_many=parallel_loader(selected, options.jobs, RuleCrashed), registry_cache=cache)
     result = lint(repo, session.rules, baseline)
+    if stdin is not None:  # an editor asks about its buffer: findings about other files are not its
+        result.findings = [f for f in result.findings if f.path == stdin[0]]
     if options.new_from_rev:
         from artifact_lint.revision import drop_known
 
