@@ -72,7 +72,10 @@ def json_text(value: Any, **options: Any) -> str:
     The values stay exact (a reader gets back the same string, a lone surrogate included),
     and the text is valid UTF-8 that prints safely.
     """
-    return _JSON_UNSAFE.sub(_json_escape, json.dumps(value, ensure_ascii=False, **options))
+    text = json.dumps(value, ensure_ascii=False, **options)
+    if text.isascii():  # the common case, in C: of those characters, only DEL can be there
+        return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
+    return _JSON_UNSAFE.sub(_json_escape, text)
 
 
 def _json_errors(error: UnicodeError) -> tuple[str, int]:

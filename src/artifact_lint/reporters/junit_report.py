@@ -26,14 +26,17 @@ from artifact_lint.findings import Finding
 
 SUITE = "artifact-lint"
 # Everything outside XML 1.0's Char production, and the characters `_safe.visible` escapes
-# that XML allows.
-_NOT_XML = re.compile("[^\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-                      "|[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# that XML allows (DEL and C1 controls, U+2028 and U+2029, U+202A-U+202E, U+2066-U+2069).
+_NOT_XML = re.compile("[^\u0020-\u007e\u00a0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd"
+                      "\U00010000-\U0010ffff]")
 
 
 def clean(text: object) -> str:
     """`text` on one line, with characters XML 1.0 forbids (or a terminal would act on) as `\\uXXXX`."""
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", str(text))
+    value = str(text)
+    if value.isprintable():  # none of them is printable: the common case, in C
+        return value
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
 
 
 def _location(f: Finding) -> str:
