@@ -752,3 +752,36 @@ def test_help_is_plain_text_with_defaults_and_no_type_placeholders(clean: Path, 
     if command == "check":
         words = " ".join(run.stdout.split())
         assert "[default: error]" in words and "--output FILE" in words
+
+
+# --- several reports from one run ------------------------------------------------------------
+
+
+def test_one_run_writes_github_annotations_sarif_and_the_markdown_summary(with_error: Path) -> None:
+    summary = with_error.parent / "step-summary.md"  # GitHub keeps it outside the repository
+    summary.write_text("", encoding="utf-8")
+    run = cli(with_error, "check", "-f", "github", "-f", "sarif=report.sarif", "-f", f"markdown={summary}",
+              env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.code == 1, run.stderr
+    assert run.stdout.startswith("::error file=")  # the one report on standard output
+    sarif = json.loads((with_error / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["results"][0]["ruleId"] == "AL201"
+    text = summary.read_text(encoding="utf-8")
+    assert text.count("AL201") >= 1 and text.count("## artifact-lint") <= 1  # written once, not twice
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-f", "concise", "-f", "json"], "both go to standard output"),
+    (["-f", "nope"], "is not a format"),
+    (["-f", "json="], "empty"),
+    (["-f", "json", "-f", "sarif=x.sarif", "-o", "y.json"], "several"),
+])
+def test_bad_report_requests_exit_2(clean: Path, args: list[str], message: str) -> None:
+    run = cli(clean, "check", *args)
+    assert run.code == 2 and message in run.stderr
+
+
+def test_format_and_output_still_work_together(with_error: Path) -> None:
+    run = cli(with_error, "check", "-f", "json", "-o", "r.json")
+    assert run.code == 1 and run.stdout == ""
+    assert json.loads((with_error / "r.json").read_text())["summary"]["errors"] == 1

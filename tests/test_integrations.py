@@ -100,9 +100,11 @@ def test_action_structure() -> None:
     install = action_step("install")["run"]
     assert "AL_SOURCE" in install and action_step("install")["env"]["AL_SOURCE"] == "${{ github.action_path }}"
     check = action_step("check")["run"]
-    for needle in ("--format github", "--format sarif", "GITHUB_STEP_SUMMARY",
+    for needle in ("--format github", '--format "sarif=$AL_SARIF"', "GITHUB_STEP_SUMMARY",
                    'exit "$rc"', "set -uo pipefail"):
         assert needle in check
+    calls = [line for line in check.splitlines() if line.strip().startswith("lint ")]
+    assert len(calls) == 1, "the action lints once"
 
 
 def test_action_scripts_take_inputs_from_the_environment() -> None:

@@ -77,6 +77,27 @@ def _root(
     """Release-policy linter for public ML artifacts."""
 
 
+def _outputs(specs: list[str], output: Optional[Path]) -> list[tuple[str, Optional[Path]]]:
+    """The reports `-f FORMAT[=PATH]` (repeated) and `-o FILE` ask for; exit 2 on a bad one."""
+    from artifact_lint.errors import ToolError
+    from artifact_lint.runner import parse_output
+
+    try:
+        outputs = [parse_output(spec) for spec in specs]
+        to_stdout = [fmt for fmt, path in outputs if path is None]
+        if len(to_stdout) > 1:
+            raise ToolError(f"--format: {' and '.join(to_stdout)} would both go to standard output;"
+                            " give all but one a file (FORMAT=PATH)")
+        if output is not None:
+            if len(outputs) > 1 or (outputs and outputs[0][1] is not None):
+                raise ToolError("--output names the file of a single report; with several, write FORMAT=PATH")
+            outputs = [(outputs[0][0] if outputs else "", output)] if outputs else []
+    except ToolError as exc:
+        print(f"artifact-lint: error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from None
+    return outputs
+
+
 def _codes(value: Optional[str]) -> Optional[list[str]]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
@@ -93,10 +114,11 @@ def check(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(
         None, metavar="PATH", help="Files or folders (default: the configured paths, else artifacts/)."),
-    output_format: Optional[OutputFormat] = typer.Option(
-        None, "--format", "-f", metavar="FORMAT",
-        help="Output format: table, concise, json, sarif, github, junit or markdown"
-             " [default: table; github under GitHub Actions]."),
+    output_format: Optional[list[str]] = typer.Option(
+        None, "--output-format", "--format", "-f", metavar="FORMAT[=PATH]",
+        help="Report format: table, concise, json, sarif, github, junit or markdown [default: table;"
+             " github under GitHub Actions]. Repeat for several reports from one run, each FORMAT=PATH"
+             " to a file; at most one goes to standard output."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE."),
     select: Optional[str] = typer.Option(None, metavar="CODES", help="Only these codes or prefixes (comma-separated)."),
     extend_select: Optional[str] = typer.Option(None, metavar="CODES",
@@ -144,9 +166,11 @@ def check(
     """Lint artifact metadata, specialist packages and the registry document."""
     from artifact_lint.runner import CheckOptions
 
+    outputs = _outputs(output_format or [], output)
     options = CheckOptions(
-        paths=list(paths or []), output_format=output_format.value if output_format else None,
-        output=output, select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
+        paths=list(paths or []), output_format=outputs[0][0] if outputs else None,
+        output=outputs[0][1] if outputs else output, outputs=outputs,
+        select=_codes(select), extend_select=_codes(extend_select), ignore=_codes(ignore),
         fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero, config=config, policy=policy,
         root=root, quiet=quiet, color=color.value, baseline=baseline, write_baseline=write_baseline,
         new_from_rev=new_from_rev, statistics=statistics, show_suppressed=show_suppressed,

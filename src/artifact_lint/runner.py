@@ -29,6 +29,9 @@ class CheckOptions:
     paths: list[str] = field(default_factory=list)
     output_format: str | None = None
     output: Path | None = None
+    # More reports from the same run: (format, file), a file None meaning standard output
+    # (`-f FORMAT[=PATH]`, repeated); `output_format`/`output` are the first one's.
+    outputs: list[tuple[str, Path | None]] = field(default_factory=list)
     select: list[str] | None = None
     extend_select: list[str] | None = None
     ignore: list[str] | None = None
@@ -271,8 +274,10 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
     # Where the run will write is checked before anything is linted (and again when written).
     if options.write_baseline is not None:
         _write_target(options.write_baseline, cwd, session.root, "baseline")
-    if options.output is not None and not (options.diff or options.write_baseline is not None):
-        _write_target(options.output, cwd, session.root, "output file")
+    if not (options.diff or options.write_baseline is not None):
+        for _, path in planned_outputs(options):
+            if path is not None and not _is_job_summary(path):
+                _write_target(path, cwd, session.root, "output file")
     result, repo = _lint(options, session, cwd)
     unfixed = False
     if options.diff or options.fix:
@@ -327,16 +332,45 @@ def _write(path: Path, text: str, cwd: Path, root: Path, what: str) -> None:
     write_text(path if path.is_absolute() else cwd / path, text, root, what, _shown_path(path, cwd, root))
 
 
+def planned_outputs(options: CheckOptions) -> list[tuple[str, Path | None]]:
+    """Every report the run writes: (format, file or None for standard output)."""
+    if options.outputs:
+        return list(options.outputs)
+    return [(choose_format(options.output_format), options.output)]
+
+
+def _is_job_summary(path: Path) -> bool:
+    """`path` is GitHub's job summary file (`$GITHUB_STEP_SUMMARY`), which lives outside the root."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    return bool(summary) and str(path) == summary
+
+
+def parse_output(spec: str) -> tuple[str, Path | None]:
+    """`FORMAT` or `FORMAT=PATH`, as `-f` takes it; a bad format is a `ToolError`."""
+    from artifact_lint.reporters import FORMATS
+
+    name, _, path = spec.partition("=")
+    name = name.strip()
+    if name not in FORMATS:
+        raise ToolError(f"--format: `{name}` is not a format; use one of {', '.join(FORMATS)}"
+                        " (FORMAT or FORMAT=PATH)")
+    if "=" in spec and not path.strip():
+        raise ToolError(f"--format {spec}: the file after `=` is empty")
+    return name, Path(path) if path.strip() else None
+
+
 def report(result: Result, options: CheckOptions, rules: list[Rule], *, root: Path | None = None,
            cwd: Path | None = None) -> None:
-    """Write the report to standard output or, with `-o`, to a file inside the root (through
-    `containment`: replaced whole, or not at all); with the `github` format, also append the
-    markdown report to `$GITHUB_STEP_SUMMARY`."""
+    """Write each report (`planned_outputs`) to standard output or to its file inside the
+    root (through `containment`: replaced whole, or not at all); with a `github` report,
+    also append the markdown report to `$GITHUB_STEP_SUMMARY` unless a report already
+    goes there."""
     from artifact_lint.reporters import render
 
-    fmt = choose_format(options.output_format)
+    outputs = planned_outputs(options)
+    cwd = cwd or Path.cwd()
 
-    def write(stream: IO[str], color: str) -> None:
+    def write(fmt: str, stream: IO[str], color: str) -> None:
         if options.statistics:
             from artifact_lint.reporters.statistics import write_statistics
 
@@ -345,16 +379,23 @@ def report(result: Result, options: CheckOptions, rules: list[Rule], *, root: Pa
             render(fmt, result, rules, stream, color=color, quiet=options.quiet,
                    show_suppressed=options.show_suppressed)
 
-    if options.output is not None:
-        from artifact_lint.containment import replacing
+    for fmt, path in outputs:
+        if path is not None and _is_job_summary(path):  # the job summary is appended to, where it is
+            from artifact_lint.containment import append_text
 
-        cwd = cwd or Path.cwd()
-        with replacing(_write_target(options.output, cwd, root or cwd, "output file")) as stream:
-            write(stream, "never")
-    else:
-        write(sys.stdout, options.color)
+            text = io.StringIO()
+            write(fmt, text, "never")
+            append_text(path, text.getvalue(), "job summary ($GITHUB_STEP_SUMMARY)", str(path))
+        elif path is not None:
+            from artifact_lint.containment import replacing
+
+            with replacing(_write_target(path, cwd, root or cwd, "output file")) as stream:
+                write(fmt, stream, "never")
+        else:
+            write(fmt, sys.stdout, options.color)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if fmt == "github" and summary_path:
+    written = {str(path) for _, path in outputs if path is not None}
+    if summary_path and any(fmt == "github" for fmt, _ in outputs) and summary_path not in written:
         from artifact_lint.containment import append_text
 
         summary = io.StringIO()
