@@ -356,3 +356,35 @@ def test_a_folder_that_takes_no_new_file_is_exit_2_naming_the_file(immutable_art
     assert stderr.strip().splitlines()[-1].startswith(
         "artifact-lint: error: cannot write artifact file `artifacts/terminal-replay.yaml`: operation not permitted")
     assert "state: Parked" in (immutable_artifacts / TERMINAL).read_text()
+
+
+# --- unsafe fixes and the list of what was fixed ------------------------------------------
+
+
+def test_unsafe_fixes_are_applied_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import build_fixture_repo
+
+    root = build_fixture_repo(tmp_path)
+    path = root / "artifacts" / "mistral-7b-ticket-triage.yaml"
+    path.write_text(path.read_text().replace("website: /artifacts/mistral-7b-ticket-triage",
+                                             "website: /pages/triage"), encoding="utf-8")
+    path_gemma = root / "artifacts" / "gemma-2b-invoice-fields.yaml"
+    path_gemma.write_text(path_gemma.read_text().replace("label: Directional", "label: directional"),
+                          encoding="utf-8")
+    monkeypatch.chdir(root)
+
+    diff = CliRunner().invoke(app, ["check", "--diff"])
+    assert "/pages/triage" not in diff.stdout and "1 more with --unsafe-fixes" in diff.stderr
+    unsafe_diff = CliRunner().invoke(app, ["check", "--diff", "--unsafe-fixes"])
+    assert any(line.startswith("+website:") and "/artifacts/mistral-7b-ticket-triage" in line
+               for line in unsafe_diff.stdout.splitlines())
+
+    fixed = CliRunner().invoke(app, ["check", "--fix", "--show-fixes"])
+    assert "website: /pages/triage" in path.read_text()  # the unsafe one is left
+    assert "fixed 1 finding(s) in 1 file(s): artifacts/gemma-2b-invoice-fields.yaml (AL201)" in fixed.stderr
+    assert "AL201 fixed: `directional` -> `Directional`" in fixed.stderr
+
+    both = CliRunner().invoke(app, ["check", "--fix", "--unsafe-fixes", "--show-fixes"])
+    assert "/artifacts/mistral-7b-ticket-triage" in path.read_text()
+    assert "AL505 fixed: `/pages/triage` -> `/artifacts/mistral-7b-ticket-triage` (unsafe)" in both.stderr
+    assert both.exit_code == 0, both.stderr

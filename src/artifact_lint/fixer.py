@@ -179,8 +179,14 @@ def _fix_text(text: str, fixes: list[tuple[Finding, PathKey]], json_file: bool,
     return text, [finding for _, (_, found) in sorted(placed.items()) for finding in found]
 
 
-def _fixable(finding: Finding) -> bool:
-    return finding.fix is not None and finding.fix.safe and isinstance(finding.fix.replacement, str)
+def _fixable(finding: Finding, unsafe: bool = False) -> bool:
+    """A fix to apply: a safe one, or with `unsafe` (`--unsafe-fixes`) any."""
+    return finding.fix is not None and (finding.fix.safe or unsafe) and isinstance(finding.fix.replacement, str)
+
+
+def unsafe_count(findings: Iterable[Finding]) -> int:
+    """How many findings have a fix only `--unsafe-fixes` applies."""
+    return sum(1 for f in findings if f.fix is not None and not f.fix.safe and isinstance(f.fix.replacement, str))
 
 
 def _plan_file(root: Path, relative: str, fixable: list[Finding], limits: Limits, plan: FixPlan) -> None:
@@ -247,13 +253,14 @@ def fix_text(original: str, findings: Iterable[Finding], suffix: str,
     return after, applied, unfixed
 
 
-def plan_fixes(root: Path, findings: Iterable[Finding], limits: Limits = Limits()) -> FixPlan:
-    """The edits the safe fixes of `findings` make, file by file, and the fixes that cannot
-    be made with the reason (nothing is written). A file that is a link leaving the root,
-    or not a regular file, is a `ToolError`."""
+def plan_fixes(root: Path, findings: Iterable[Finding], limits: Limits = Limits(), *,
+               unsafe: bool = False) -> FixPlan:
+    """The edits the safe fixes of `findings` make (with `unsafe`, the unsafe ones too),
+    file by file, and the fixes that cannot be made with the reason (nothing is written).
+    A file that is a link leaving the root, or not a regular file, is a `ToolError`."""
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
-        if _fixable(finding):
+        if _fixable(finding, unsafe):
             by_path.setdefault(finding.path, []).append(finding)
     plan = FixPlan()
     for relative, fixable in sorted(by_path.items()):

@@ -10,12 +10,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import Any, IO, NoReturn, TYPE_CHECKING
 
 from artifact_lint.config import check_codes, check_file_path, find_root
 from artifact_lint.engine import Result, lint
 from artifact_lint.errors import ToolError
-from artifact_lint.findings import Severity, content_key
+from artifact_lint.findings import Finding, Severity, content_key
 from artifact_lint.rule import Rule
 from artifact_lint.session import Session, open_session
 from artifact_lint.repository import Repository, build_repository
@@ -50,6 +50,8 @@ class CheckOptions:
     stdin_filename: str | None = None
     fix: bool = False
     diff: bool = False
+    unsafe_fixes: bool = False  # apply (or show with --diff) the fixes rules mark unsafe too
+    show_fixes: bool = False  # list each fix applied
     jobs: int | None = None  # None: automatic
     cache: bool = True  # keep read registry documents (registry_cache)
     exclude: list[str] | None = None  # replaces `exclude`
@@ -255,6 +257,30 @@ def run_check(options: CheckOptions, exit_process: Callable[[int], NoReturn] | N
         gc.enable()
 
 
+def _unsafe_hint(findings: list[Finding]) -> str:
+    from artifact_lint.fixer import unsafe_count
+
+    count = unsafe_count(findings)
+    return f"; {count} more with --unsafe-fixes" if count else ""
+
+
+def _where(files: list[Any]) -> str:
+    """`: a.yaml (AL101 x2), b.yaml (AL201)`: what was fixed where."""
+    if not files:
+        return ""
+    parts = []
+    for file in files:
+        codes = Counter(finding.code for finding in file.fixed)
+        parts.append(f"{file.path} ({', '.join(f'{c} x{n}' if n > 1 else c for c, n in sorted(codes.items()))})")
+    return ": " + ", ".join(parts)
+
+
+def _fix_said(finding: Finding) -> str:
+    fix = finding.fix
+    said = f"`{finding.value}` -> `{fix.replacement}`" if fix is not None else ""
+    return said + (" (unsafe)" if fix is not None and not fix.safe else "")
+
+
 def lint_only(options: CheckOptions, cwd: Path) -> tuple[Result, Session]:
     """The findings of a check, nothing written: what the Python API (`artifact_lint.check`)
     returns, through the same steps as the command."""
@@ -288,21 +314,27 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
 
         config = session.config
         plan = plan_fixes(session.root, result.findings, Limits(config.max_file_size, config.max_depth,
-                                                                config.max_nodes))
+                                                                config.max_nodes), unsafe=options.unsafe_fixes)
         for item in plan.unfixed:
             print(f"artifact-lint: {item.message()}", file=sys.stderr)
         unfixed = bool(plan.unfixed)
         not_applied = f"; {len(plan.unfixed)} fix(es) cannot be applied (see above)" if unfixed else ""
+        hidden = "" if options.unsafe_fixes else _unsafe_hint(result.findings)
         if options.diff:
             for file in plan.files:
                 sys.stdout.write(file.diff())
-            print(f"artifact-lint: {plan.count} fix(es) would change {len(plan.files)} file(s){not_applied}",
+            print(f"artifact-lint: {plan.count} fix(es) would change {len(plan.files)} file(s){not_applied}{hidden}",
                   file=sys.stderr)
             return (1 if plan.files or unfixed else 0), repo
         apply_fixes(session.root, plan)
-        if plan.files or unfixed:
-            print(f"artifact-lint: fixed {plan.count} finding(s) in {len(plan.files)} file(s){not_applied}",
-                  file=sys.stderr)
+        if plan.files or unfixed or hidden:
+            print(f"artifact-lint: fixed {plan.count} finding(s) in {len(plan.files)} file(s)"
+                  f"{_where(plan.files)}{not_applied}{hidden}", file=sys.stderr)
+        if options.show_fixes:
+            for file in plan.files:
+                for finding in file.fixed:
+                    print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} fixed: "
+                          f"{_fix_said(finding)}", file=sys.stderr)
         if plan.files:
             result, repo = _lint(options, session, cwd)
     if options.write_baseline is not None:
