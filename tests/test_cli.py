@@ -785,3 +785,10 @@ def test_format_and_output_still_work_together(with_error: Path) -> None:
     run = cli(with_error, "check", "-f", "json", "-o", "r.json")
     assert run.code == 1 and run.stdout == ""
     assert json.loads((with_error / "r.json").read_text())["summary"]["errors"] == 1
+
+
+def test_output_is_the_option_name_everywhere_with_out_kept(clean: Path) -> None:
+    assert cli(clean, "import", "docs/factory/public-artifacts.md", "--output", "imported").code in (0, 1)
+    assert (clean / "imported").is_dir()
+    assert cli(clean, "site", "-o", "site-a").code == 0 and (clean / "site-a" / "index.html").is_file()
+    assert cli(clean, "site", "--out", "site-b").code == 0 and (clean / "site-b" / "index.html").is_file()

@@ -221,7 +221,8 @@ def explain(code: str = typer.Argument(..., help="A rule code such as AL101, or 
 @app.command("import")
 def import_(
     document: Path = typer.Argument(..., help="The Markdown registry document."),
-    out: Path = typer.Option(Path("artifacts"), "--out", help="Folder for the artifact files."),
+    out: Path = typer.Option(Path("artifacts"), "--output", "-o", "--out", metavar="DIR",
+                             help="Folder for the artifact files (--out: the old spelling)."),
     force: bool = typer.Option(False, "--force", help="Overwrite files whose content differs."),
     root: Optional[Path] = ROOT_OPTION,
     debug: bool = DEBUG_OPTION,
@@ -416,7 +417,9 @@ SITE_BASELINE_OPTION = typer.Option(
 
 @app.command()
 def site(
-    out: Path = typer.Option(..., "--out", help="Folder to write the site to (index.html, artifacts/<id>/index.html)."),
+    out: Path = typer.Option(..., "--output", "-o", "--out", metavar="DIR",
+                             help="Folder to write the site to: index.html, artifacts/<id>/index.html"
+                                  " (--out: the old spelling)."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Lowest severity that withholds a page (default: error)."),
     baseline: Optional[Path] = SITE_BASELINE_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
