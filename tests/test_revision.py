@@ -193,7 +193,7 @@ def test_a_shallow_clone_without_the_revision_says_so(tmp_path: Path, monkeypatc
     clone = tmp_path / "clone"
     _git(tmp_path, "clone", "-q", "--depth", "1", origin.as_uri(), str(clone))
     line = _error(_check(clone, monkeypatch, "--new-from-rev", "HEAD~2"))
-    assert "`HEAD~2` is not in this shallow clone; fetch more history (`git fetch --unshallow`" in line
+    assert "`HEAD~2` is not in this shallow clone (not fetched, or no such name); fetch more history" in line
     assert _fields(_check(clone, monkeypatch, "--new-from-rev", "HEAD")) == []  # what it has, it reads
 
 
@@ -209,3 +209,25 @@ def test_checkout_tree_raises_tool_errors_only(tmp_path: Path) -> None:
     root = _repository(tmp_path)
     with pytest.raises(ToolError, match="not a commit"):
         checkout_tree(root, "nope", tmp_path / "t")
+
+
+def test_odd_tree_entries_are_written_as_git_would_or_left_out(tmp_path: Path) -> None:
+    """A link whose committed target holds NUL (no file system can make it) is left out;
+    a submodule is its empty folder; an executable file stays executable."""
+    root = _repository(tmp_path)
+    head = _git(root, "rev-parse", "HEAD").strip()
+    blob = subprocess.run([*GIT, "hash-object", "-w", "--stdin"], cwd=root, input=b"a\0b", check=True,
+                          capture_output=True).stdout.decode().strip()
+    _git(root, "update-index", "--add", "--cacheinfo", f"120000,{blob},artifacts/nul-link.yaml")
+    _git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},vendor/module")
+    (root / "tool.sh").write_text("#!/bin/sh\n")
+    (root / "tool.sh").chmod(0o755)
+    _git(root, "add", "tool.sh")
+    _git(root, "commit", "-qm", "odd entries")
+    target = tmp_path / "tree"
+    target.mkdir()
+    old_root = checkout_tree(root, "HEAD", target)
+    assert not os.path.lexists(old_root / "artifacts" / "nul-link.yaml")
+    assert (old_root / "vendor" / "module").is_dir() and not any((old_root / "vendor" / "module").iterdir())
+    assert os.access(old_root / "tool.sh", os.X_OK)
+    assert (old_root / ARTIFACT).read_bytes() == _git(root, "show", f"HEAD:{ARTIFACT}").encode()

@@ -92,8 +92,8 @@ def resolve(root: Path, revision: str) -> tuple[Path, str]:
         raise ToolError(f"--new-from-rev: the repository has no commits yet, so there is no `{shown}` to compare"
                         " with; commit first, or leave out --new-from-rev")
     if _run(top, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true":
-        raise ToolError(f"--new-from-rev: `{shown}` is not in this shallow clone; fetch more history"
-                        " (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)")
+        raise ToolError(f"--new-from-rev: `{shown}` is not in this shallow clone (not fetched, or no such name);"
+                        " fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)")
     raise ToolError(f"--new-from-rev: `{shown}` is not a commit in this repository (no branch, tag or commit"
                     " of that name)")
 
@@ -196,24 +196,38 @@ def _write(target: bytes, entries: list[tuple[bytes, bytes, bytes]], blobs: _Blo
         if parts is None:
             continue
         if mode == _SYMLINK:
-            links.append((oid, parts))
+            links.append((oid, path, parts))
             continue
-        if mode == _GITLINK:  # a submodule: its folder, empty
-            _folder(target, parts)
-            continue
-        folder = _folder(target, parts[:-1])
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-        handle = os.open(folder + b"/" + parts[-1], flags, 0o755 if mode == b"100755" else 0o644)
+        try:
+            if mode == _GITLINK:  # a submodule: its folder, empty
+                _folder(target, parts)
+                continue
+            folder = _folder(target, parts[:-1])
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+            handle = os.open(folder + b"/" + parts[-1], flags, 0o755 if mode == b"100755" else 0o644)
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
         try:
             blobs.copy(oid, handle)
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
         finally:
             os.close(handle)
-    for oid, parts in links:
-        folder = _folder(target, parts[:-1])
+    for oid, path, parts in links:
+        link = blobs.read(oid)
+        if not link or b"\0" in link:  # no link can hold that; git would not make it either
+            continue
         try:
-            os.symlink(blobs.read(oid), folder + b"/" + parts[-1])
+            os.symlink(link, _folder(target, parts[:-1]) + b"/" + parts[-1])
         except FileExistsError:  # two entries for one name: the first stands
             continue
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: bytes, exc: OSError) -> ToolError:
+    return ToolError(f"--new-from-rev: cannot write `{_shown(os.fsdecode(path))}` of the revision into a"
+                     f" temporary folder: {exc.strerror or exc}")
 
 
 def checkout_tree(root: Path, revision: str, target: Path) -> Path:
@@ -231,8 +245,8 @@ def checkout_tree(root: Path, revision: str, target: Path) -> Path:
     blobs = _Blobs(top)
     try:
         _write(os.fsencode(old_root), entries, blobs)
-    except OSError as exc:
-        raise ToolError(f"--new-from-rev: cannot write the revision's files: {exc.strerror or exc}") from None
+    except OSError as exc:  # git's pipes
+        raise ToolError(f"--new-from-rev: cannot read the revision from git: {exc.strerror or exc}") from None
     finally:
         blobs.close()
     return old_root
