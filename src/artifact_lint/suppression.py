@@ -96,7 +96,8 @@ def find_directives(path: str, text: str) -> list[Directive]:
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     if suffix == "json":
         return []
-    scalars = _Scalars(text) if suffix in ("yaml", "yml") else None
+    yaml_file = suffix in ("yaml", "yml")
+    scalars = None  # scanned at the first directive-like line only
     lines, starts = _lines(text)
     opening = _opening_comment_lines(lines)
     found = []
@@ -107,8 +108,10 @@ def find_directives(path: str, text: str) -> list[Directive]:
         if not match:
             continue
         column = match.start() + (1 if line[match.start()] in "#<" else 2)
-        if scalars is not None and scalars.holds(starts[index] + column - 1):
-            continue  # words inside a value, not a comment
+        if yaml_file:
+            scalars = scalars or _Scalars(text)
+            if scalars.holds(starts[index] + column - 1):
+                continue  # words inside a value, not a comment
         codes = tuple(c.strip().upper() for c in re.split(r"[,\s]+", match.group("codes")) if c.strip())
         whole_file = match.group("kind") == "disable-file"
         found.append(Directive(
