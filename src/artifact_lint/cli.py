@@ -453,3 +453,12 @@ def export(
     options = SiteOptions(output=output, fail_on=fail_on.value if fail_on else None, config=config,
                           policy=policy, root=root, baseline=baseline)
     raise typer.Exit(_guard(lambda: run_export(options), debug))
+
+
+@app.command()
+def server() -> None:
+    """Run the language server (LSP over standard input and output) for editors: the
+    diagnostics of `check` as files are edited, quick fixes and rule documentation on hover."""
+    from artifact_lint.server import run
+
+    raise typer.Exit(_guard(run, False))
