@@ -583,10 +583,8 @@ def _check_or_tool_error(root: Path) -> dict[str, Any] | None:
     return report
 
 
-# Known defect (config.py, cli.py's error guard): a key, path or pattern holding a line
-# break is echoed raw inside backquotes, so the one line on stderr becomes two. Until
-# that is fixed, the fuzz tests pass over such echoed text and the strict xfail below
-# keeps the defect in sight.
+# A key, path or pattern holding a line break is echoed inside backquotes; cli.py's error
+# guard writes it escaped, so the message stays one line (see the test below).
 _LINE_BREAKS_WRITTEN = re.compile(r"`[^`]*`")
 
 
@@ -831,12 +829,9 @@ def _checked_report_from(report: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
-# --- defects found by fuzzing, in files this suite's owner does not own ---------------------------------
+# --- defects found by fuzzing, kept as tests once fixed ---------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="config.py / cli.py: a config key or code holding a line break is echoed raw"
-                   " in the ConfigError message (`unknown key `a\\nb``), so the one line cli.md promises on stderr"
-                   " for exit 2 is two; found by test_any_configuration_is_a_check_or_one_line")
 @pytest.mark.parametrize("config", ['"a\\nb" = []\n', 'ignore = ["AL1\\nx"]\n'], ids=["key", "code"])
 def test_a_tool_error_echoing_a_line_break_is_still_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              config: str) -> None:

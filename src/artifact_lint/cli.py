@@ -93,7 +93,7 @@ def _outputs(specs: list[str], output: Optional[Path]) -> list[tuple[str, Option
                 raise ToolError("--output names the file of a single report; with several, write FORMAT=PATH")
             outputs = [(outputs[0][0] if outputs else "", output)] if outputs else []
     except ToolError as exc:
-        print(f"artifact-lint: error: {exc}", file=sys.stderr)
+        print(f"artifact-lint: error: {_one_line(exc)}", file=sys.stderr)
         raise typer.Exit(2) from None
     return outputs
 
@@ -297,6 +297,14 @@ def completion(shell: Shell = typer.Argument(..., help="The shell: bash, zsh or 
     sys.stdout.write(script if script.endswith("\n") else script + "\n")
 
 
+def _one_line(error: BaseException) -> str:
+    """An error message as one line of visible text: it may quote a key, a code or a path
+    from a file, line breaks and control characters included."""
+    from artifact_lint.reporters._safe import visible
+
+    return visible(str(error))
+
+
 def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
     """Run a command; tool errors and crashes become one line on stderr and exit 2."""
     from artifact_lint.errors import ToolError
@@ -314,7 +322,7 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
             import traceback
 
             traceback.print_exc()
-        print(f"artifact-lint: error: {exc}", file=sys.stderr)
+        print(f"artifact-lint: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("artifact-lint: interrupted", file=sys.stderr)
@@ -328,7 +336,7 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
             import traceback
 
             traceback.print_exc()
-        print(f"artifact-lint: internal error: {type(exc).__name__}: {exc}"
+        print(f"artifact-lint: internal error: {type(exc).__name__}: {_one_line(exc)}"
               " (rerun with --debug for the trace)", file=sys.stderr)
         return 2
 
