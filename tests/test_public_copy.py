@@ -160,3 +160,14 @@ def test_copy_findings_in_sarif_and_github(tmp_path: Path) -> None:
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
     assert CARD in uris
     assert f"::error file={CARD},line=3" in cli(root, "check", "--format", "github").stdout
+
+
+def test_headline_figures_are_checked_against_the_rows(tmp_path: Path) -> None:
+    root = build_fixture_repo(tmp_path)
+    index = {"packages": [{"id": "mistral-7b-ticket-triage", "headline": {
+        "triage_hard_gate": "91%", "breadth": 0.47, "speedup_note": "about 2.5 times", "params": "7B"}}]}
+    (root / "specialists" / "registry.json").write_text(json.dumps(index, indent=2), encoding="utf-8")
+    run = cli(root, "check", "--format", "json")
+    found = [(f["code"], f["field"]) for f in run.findings if f["path"] == "specialists/registry.json"]
+    # 91% and 0.47 are the evidence's value and baseline; 2.5 is backed by nothing; 7B is not a figure
+    assert found == [("AL206", "packages[0].headline.speedup_note")]

@@ -77,9 +77,21 @@ class IndexClaim(NamedTuple):
     value: Any
 
 
+class Headline(NamedTuple):
+    """A package index headline figure that is not a `vs_*` claim (`overall_accuracy: "95.5%"`)."""
+
+    path: str
+    line: int
+    column: int
+    key: str
+    field: str
+    value: Any
+
+
 class PublicCopy(NamedTuple):
     texts: list[CopyText]
     claims: list[IndexClaim]
+    headlines: list[Headline] = []
 
 
 # --------------------------------------------------------------------------- reading files
@@ -201,21 +213,37 @@ def json_copy(path: str, data: Any, positions: Any) -> list[CopyText]:
 
 def index_claims(path: str, entry: dict[str, Any], where: tuple[str | int, ...], positions: Any) -> list[IndexClaim]:
     """The `vs_*` headline keys of one package-index entry."""
-    claims: list[IndexClaim] = []
+    return [item for item in _index_keys(path, entry, where, positions) if isinstance(item, IndexClaim)]
 
-    def walk(value: Any, at: tuple[str | int, ...]) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                match = _VS_KEY.match(key) if isinstance(key, str) else None
-                if match and not isinstance(item, (dict, list)):
-                    spot = positions.key((*at, key)) if positions is not None else Position(1, 1)
-                    claims.append(IndexClaim(path, spot.line, spot.column, key, field_path((*at, key)),
-                                             match["rest"].replace("_", " "), match["suffix"], item))
-                else:
-                    walk(item, (*at, key))
 
-    walk(entry, where)
-    return claims
+def index_headlines(path: str, entry: dict[str, Any], where: tuple[str | int, ...],
+                    positions: Any) -> list[Headline]:
+    """The other figures of an entry's `headline` mapping (AL206 checks them)."""
+    return [item for item in _index_keys(path, entry, where, positions) if isinstance(item, Headline)]
+
+
+def _index_keys(path: str, entry: dict[str, Any], where: tuple[str | int, ...],
+                positions: Any) -> list[IndexClaim | Headline]:
+    found: list[IndexClaim | Headline] = []
+
+    def walk(value: Any, at: tuple[str | int, ...], headline: bool) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, item in value.items():
+            if not isinstance(key, str):
+                continue
+            spot = positions.key((*at, key)) if positions is not None else Position(1, 1)
+            match = _VS_KEY.match(key)
+            if match and not isinstance(item, (dict, list)):
+                found.append(IndexClaim(path, spot.line, spot.column, key, field_path((*at, key)),
+                                        match["rest"].replace("_", " "), match["suffix"], item))
+            elif headline and isinstance(item, (int, float, str)) and not isinstance(item, bool):
+                found.append(Headline(path, spot.line, spot.column, key, field_path((*at, key)), item))
+            else:
+                walk(item, (*at, key), headline or key == "headline")
+
+    walk(entry, where, False)
+    return found
 
 
 # Words an adoption claim holds (AL207); a file holding none of them, and no win cue,
@@ -321,12 +349,15 @@ def _resolve(template: str, relative: str) -> str:
     return template.replace("{stem}", stem).replace("{name}", name).replace("{id}", stem)
 
 
-def package_index(repo: Repository) -> tuple[dict[str, list[CopyText]], dict[str, list[IndexClaim]]]:
-    """Per artifact id or package path: the index entry's prose and its `vs_*` claims."""
+def package_index(repo: Repository) -> tuple[dict[str, list[CopyText]], dict[str, list[IndexClaim]],
+                                             dict[str, list[Headline]]]:
+    """Per artifact id or package path: the index entry's prose, its `vs_*` claims and its
+    other headline figures."""
     if repo.index_copy is not None:
-        return repo.index_copy
+        return repo.index_copy  # type: ignore[no-any-return]
     texts: dict[str, list[CopyText]] = {}
     claims: dict[str, list[IndexClaim]] = {}
+    headlines: dict[str, list[Headline]] = {}
     relative = repo.config.package_index
     text = read_text(repo, relative) if relative else None
     if text is not None:
@@ -340,10 +371,12 @@ def package_index(repo: Repository) -> tuple[dict[str, list[CopyText]], dict[str
                 entry_texts = json_copy(relative, entry, None)
                 entry_texts = [_positioned(t, document.positions, where, entry) for t in entry_texts]
                 entry_claims = index_claims(relative, entry, where, document.positions)
+                entry_headlines = index_headlines(relative, entry, where, document.positions)
                 for owner in owners:
                     texts.setdefault(owner, []).extend(entry_texts)
                     claims.setdefault(owner, []).extend(entry_claims)
-    repo.index_copy = (texts, claims)
+                    headlines.setdefault(owner, []).extend(entry_headlines)
+    repo.index_copy = (texts, claims, headlines)
     return repo.index_copy
 
 
@@ -510,10 +543,12 @@ def copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:
         own = [text for text in (model.public_value, model.publishable_now, model.next_release_action,
                                  model.summary, *(model.notes or [])) if isinstance(text, str)]
     texts += document_copy(repo, artifact_id, own)
-    index_texts, index_claims_by_owner = package_index(repo)
+    index_texts, index_claims_by_owner, headlines_by_owner = package_index(repo)
     owners = [artifact_id, (model.package or "").strip().rstrip("/")]
     claims: list[IndexClaim] = []
+    headlines: list[Headline] = []
     for owner in dict.fromkeys(o for o in owners if o):
         texts += index_texts.get(owner, [])
         claims += index_claims_by_owner.get(owner, [])
-    return PublicCopy(list(dict.fromkeys(texts)), list(dict.fromkeys(claims)))
+        headlines += headlines_by_owner.get(owner, [])
+    return PublicCopy(list(dict.fromkeys(texts)), list(dict.fromkeys(claims)), list(dict.fromkeys(headlines)))

@@ -2,7 +2,9 @@
 
 ## What it does
 Reads every number written with a decimal point or a percent sign in
-`public_value` (`0.612`, `58%`, `77.1-96%`) and looks for it among the
+`public_value` (`0.612`, `58%`, `77.1-96%`), and in the figures of the
+artifact's `headline` in the package index (`overall_accuracy: "95.5%"`, the
+`vs_*` keys aside: AL202-AL204 read those), and looks for it among the
 artifact's own measured values: evidence `value` and `baseline`, competition
 `score` (range ends and compound parts included), the runtime figures in
 `performance`, and the differences those rows imply (evidence value minus its
@@ -43,10 +45,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.claims import evidence_reported_missing, gate_difference, win_claim_labels
-from artifact_lint.findings import Problem
+from artifact_lint.findings import Position, Problem
 from artifact_lint.measures import Delta, Number, find_deltas, find_numbers, number_from_float, parse_measure
 from artifact_lint.models import Artifact
 from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.rules._shared import public_copy_of
 
 CODE = "AL206"
 NAME = "unbacked-number"
@@ -90,6 +93,23 @@ def backing_numbers(model: Artifact, win_labels: frozenset[str]) -> list[Number]
     return list(iter_backing_numbers(model, win_labels))
 
 
+def _headlines(artifact: ArtifactFile, repo: Repository, backing: _Backing) -> Iterator[Problem]:
+    """The package index's headline figures (`overall_accuracy: "95.5%"`) that no row backs."""
+    for headline in public_copy_of(artifact, repo).headlines:
+        value = headline.value
+        written = str(value) if not isinstance(value, str) else value
+        for found in find_numbers(written):
+            number = found.number
+            if (number.decimals or number.percent) and not backing.backs(number):
+                yield Problem(
+                    path=headline.path, position=Position(headline.line, headline.column), field=headline.field,
+                    artifact=artifact.id, value=value,
+                    message=f"the package index's headline `{headline.key}: {written}` matches no value of"
+                            f" `{artifact.id}`'s evidence or competition rows: correct it, or add the row it"
+                            " was measured on")
+                break
+
+
 class _Backing:
     """The backing numbers of one artifact, read lazily: most figures match an evidence
     row, so the competition rows are often never parsed."""
@@ -111,12 +131,15 @@ class _Backing:
 
 def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
-    if model is None or not model.public_value:
+    if model is None:
         return
     if evidence_reported_missing(model, repo.policy_for(artifact)):
         return  # AL002 / AL103 report the missing evidence
-    text = model.public_value
     backing = _Backing(iter_backing_numbers(model, win_claim_labels(repo.policy_for(artifact))))
+    yield from _headlines(artifact, repo, backing)
+    if not model.public_value:
+        return
+    text = model.public_value
     deltas: list[Delta] | None = None  # found only for a number no row backs: seldom
     for found in find_numbers(text):
         number = found.number
