@@ -841,3 +841,15 @@ def test_a_mode_000_package_folder_is_a_finding(tmp_path: Path) -> None:
         folder.chmod(0o755)
     assert_clean(run, 1)
     assert "cannot be listed" in run.expect("AL403", PACKAGE)["message"]
+
+
+def test_a_specialists_folder_that_cannot_be_looked_at_is_exit_2(tmp_path: Path) -> None:
+    """Found by fuzzing the configuration: a `specialists` name too long to stat was an
+    internal error (OSError from Path.is_dir); it is exit 2 naming the folder."""
+    from artifact_lint.errors import ToolError
+    from artifact_lint.session import check
+
+    root = build_fixture_repo(tmp_path)
+    (root / "artifact-lint.toml").write_text(f'specialists = "{"a" * 300}"\n')
+    with pytest.raises(ToolError, match=r"cannot read the folder `a{77}\.\.\.`: File name too long"):
+        check(root)

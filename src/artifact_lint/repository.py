@@ -607,6 +607,19 @@ def load_each(repo: Repository, paths: list[Path], limits: Limits) -> Callable[[
     return lambda: [load_artifact(path, repo.root, limits) for path in paths]
 
 
+def _is_folder(path: Path, shown: str) -> bool:
+    """Whether `path` is a folder (links followed); one that is missing is none. One that
+    cannot be looked at (a name too long, a part that cannot be searched) is a `ToolError`
+    naming it: `Path.is_dir` raised those as they are."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise ToolError(f"cannot read the folder `{shown}`: {exc.strerror or exc}") from None
+
+
 def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable[str] | None = None,
                      stdin: tuple[str, bytes] | None = None, load_many: LoadMany = load_each,
                      registry_cache: Path | None = None, buffers: dict[str, str] | None = None) -> Repository:
@@ -622,7 +635,7 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     repo = Repository(root=root, config=config, policy=policy, buffers=dict(buffers or {}))
     buffers = repo.buffers
     specialists = root / config.specialists
-    if specialists.is_dir() and repo.inside(config.specialists):
+    if _is_folder(specialists, config.specialists) and repo.inside(config.specialists):
         try:
             folders = sorted(p for p in specialists.iterdir() if p.is_dir() and not p.name.startswith("."))
         except OSError as exc:
