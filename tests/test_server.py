@@ -164,6 +164,13 @@ async def test_invalid_state_quick_fix_clears_the_diagnostic(client: Client) -> 
 
     fixed = apply_edits(text, fix.edit.changes[uri])
     assert "state: parked\n" in fixed
+    # Asked for source.fixAll (as editors do on save): every safe fix of the file, in one action.
+    fix_all = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(
+            start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.SourceFixAll])))
+    assert fix_all and [a.kind for a in fix_all] == ["source.fixAll.artifact-lint"]  # type: ignore[union-attr]
+    assert apply_edits(text, fix_all[0].edit.changes[uri]) == fixed  # type: ignore[union-attr,index]
     change_document(client, uri, 2, fixed)
     after = await published(client, uri, 2)
     assert "AL101" not in codes(after)
@@ -223,21 +230,31 @@ async def test_broken_yaml_is_al001_and_the_server_keeps_going(client: Client) -
 
 @pytest.mark.asyncio
 async def test_findings_about_other_files_are_not_published_for_the_edited_file(client: Client) -> None:
-    # A second artifact with the same id: AL006 is reported at both files; the buffer's
-    # URI gets its own finding only, and nothing about the other file leaks into it.
+    # As with `check --stdin-filename`: a state the registry document disagrees with is
+    # AL601 at the document's row, never at the edited file; the file gets its own findings.
     root = client.root  # type: ignore[attr-defined]
     other = "artifacts/terminal-replay.yaml"
-    text = (root / other).read_text()
-    duplicate_id = (root / ARTIFACT).read_text().split("\n", 1)[0]
-    edited = duplicate_id + "\n" + text.split("\n", 1)[1]
+    document = "docs/factory/public-artifacts.md"
+    document_uri = open_document(client, document, (root / document).read_text(), language="markdown")
+    assert await published(client, document_uri, 1) == []
+    edited = (root / other).read_text().replace("state: parked", "state: blocked")
     uri = open_document(client, other, edited)
-    diagnostics = await published(client, uri, 1)
-    assert "AL006" in codes(diagnostics)
-    # Every diagnostic points into this buffer's text; none is about the other file.
-    assert all(d.range.start.line < len(edited.splitlines()) for d in diagnostics)
+    assert codes(await published(client, uri, 1)) == ["AL103"]
+
+    async def document_republished() -> list[types.Diagnostic]:
+        while True:
+            fresh = [p for p in client.published if p.uri == document_uri and p.diagnostics]
+            if fresh:
+                return list(fresh[-1].diagnostics)
+            await asyncio.sleep(0.01)
+
+    # The open document is linted again once the edits pause: now it disagrees with the buffer.
+    assert codes(await asyncio.wait_for(document_republished(), TIMEOUT)) == ["AL601"]
+    # A duplicate id is AL006 at both files; the buffer's URI gets its own one only.
+    duplicate = (root / ARTIFACT).read_text().split("\n", 1)[0] + "\n" + edited.split("\n", 1)[1]
+    change_document(client, uri, 2, duplicate)
+    assert codes(await published(client, uri, 2)).count("AL006") == 1
     assert not any(p.uri == uri_of(client, ARTIFACT) for p in client.published)
-    # AL005 (the id is not the file name) is this file's; AL006 is reported once, here.
-    assert codes(diagnostics).count("AL006") == 1
 
 
 @pytest.mark.asyncio
@@ -385,3 +402,27 @@ def test_positions_are_converted_to_each_encoding() -> None:
     assert utf16.at(9, 1) == types.Position(line=2, character=0)  # past the end: the last line
     bom = Lines("\ufeffid: x\n")  # the loader's columns start after a BOM; the buffer's hold it
     assert bom.at(1, 5) == types.Position(line=0, character=5)
+
+
+@pytest.mark.asyncio
+async def test_a_saved_configuration_is_read_again(client: Client) -> None:
+    root = client.root  # type: ignore[attr-defined]
+    text = (root / ARTIFACT).read_text().replace("state: candidate-current-best", "state: Parked")
+    uri = open_document(client, ARTIFACT, text)
+    assert "AL101" in codes(await published(client, uri, 1))
+    settings = '[tool.artifact-lint]\nignore = ["AL101"]\n'
+    (root / "pyproject.toml").write_text(settings)
+    pyproject = open_document(client, "pyproject.toml", settings, language="toml")
+    before = len(client.published)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=pyproject)))
+
+    async def republished() -> list[types.Diagnostic]:
+        while True:
+            fresh = [p for p in client.published[before:] if p.uri == uri]
+            if fresh:
+                return list(fresh[-1].diagnostics)
+            await asyncio.sleep(0.01)
+
+    assert "AL101" not in codes(await asyncio.wait_for(republished(), TIMEOUT))
+    assert not any(p.uri == pyproject for p in client.published)

@@ -237,6 +237,7 @@ class Snapshot:
         self.relative = relative
         self.text = text
         self.findings = findings
+        self.generation = 0  # the workspace's edit count when this was linted (protocol.py)
         self.lines = Lines(text, encoding)
         self._spans: Spans | None = None
         self.pairs = [(finding, to_diagnostic(finding, self.lines, self.spans)) for finding in findings] \

@@ -46,7 +46,8 @@ class ArtifactLintServer(LanguageServer):
         self.open_uris: dict[str, tuple[Workspace, str] | None] = {}  # uri -> (workspace, root-relative path)
         self.pending: dict[str, None] = {}  # uris whose buffer changed since they were linted
         self._flush_scheduled = False
-        self._others: dict[Workspace, set[str]] = {}  # uris not to lint again (just linted), by workspace
+        # How many buffer edits each workspace has taken in: a snapshot older than that may be stale.
+        self._generation: dict[Workspace, int] = {}
         self._others_handle: asyncio.TimerHandle | None = None
         self._shown_errors: set[str] = set()
         self._builds = 0  # repository builds seen (see `keep_heap_frozen`)
@@ -71,20 +72,25 @@ class ArtifactLintServer(LanguageServer):
             self.roots[root] = Workspace(root, registry_cache=cache_folder())
         return self.roots[root]
 
-    def locate(self, uri: str) -> tuple[Workspace, str] | None:
-        """The workspace of a document and its root-relative path; None outside any root."""
+    def locate(self, uri: str, roots: dict[Path, Path] | None = None) -> tuple[Workspace, str] | None:
+        """The workspace of a document and its root-relative path; None outside any root.
+        `roots` keeps the root found for each folder across calls (a burst of file events)."""
         from artifact_lint.config import find_root
 
         path_text = to_fs_path(uri) if uri.startswith("file:") else None
         if not path_text:
             return None
         path = Path(path_text).absolute()
-        containing = [f for f in self._folders() if f == path or f in path.parents]
+        roots = {} if roots is None else roots
         try:
-            start = max(containing, key=lambda f: len(f.parts)) if containing else path.parent
-            root = find_root(start.resolve())
-            if root != path.parent.resolve() and root not in path.parent.resolve().parents:
-                root = find_root(path.parent.resolve())
+            if path.parent not in roots:
+                containing = [f for f in self._folders() if f == path or f in path.parents]
+                start = max(containing, key=lambda f: len(f.parts)) if containing else path.parent
+                root = find_root(start.resolve())
+                if root != path.parent.resolve() and root not in path.parent.resolve().parents:
+                    root = find_root(path.parent.resolve())
+                roots[path.parent] = root
+            root = roots[path.parent]
         except ToolError as exc:
             self.show_error(str(exc))
             return None
@@ -142,6 +148,7 @@ class ArtifactLintServer(LanguageServer):
         text = document.source
         try:
             if hand_over and workspace.buffers.get(relative) != text:
+                self._generation[workspace] = self._generation.get(workspace, 0) + 1
                 workspace.change(relative, text)
             findings = workspace.lint(relative)
         except ToolError as exc:
@@ -155,17 +162,17 @@ class ArtifactLintServer(LanguageServer):
             self.show_error(workspace.error)
         self.keep_heap_frozen()
         previous = self.snapshots.get(uri)
+        if findings is None and previous is None:
+            return None  # not a file `check` reports on, and nothing was ever said about it
         snapshot = Snapshot(uri, document.version, relative, text, findings or [], self.encoding)
+        snapshot.generation = self._generation.get(workspace, 0)
         self.snapshots[uri] = snapshot
         if only_if_changed and previous is not None and previous.findings == snapshot.findings \
                 and previous.text == text:
             return snapshot
-        if findings is None and previous is None:
-            return snapshot  # nothing was ever said about this file
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=document.version, diagnostics=snapshot.diagnostics))
         if hand_over:
-            self._others.setdefault(workspace, set()).add(uri)
             self._schedule_others()
         return snapshot
 
@@ -175,15 +182,14 @@ class ArtifactLintServer(LanguageServer):
         self._others_handle = asyncio.get_running_loop().call_later(OTHERS_DELAY, self.lint_others)
 
     def lint_others(self) -> None:
-        """Lint again the open buffers of each workspace that changed, but for those just
-        linted: a cross-file rule may now say something else about them."""
+        """Lint again each open buffer linted before the last edit of another buffer of its
+        workspace: a cross-file rule may now say something else about it."""
         self._others_handle = None
-        changed, self._others = self._others, {}
         for uri, located in list(self.open_uris.items()):
-            if located is None or uri in self.pending:
+            snapshot = self.snapshots.get(uri)
+            if located is None or snapshot is None or uri in self.pending:
                 continue
-            workspace = located[0]
-            if workspace in changed and uri not in changed[workspace]:
+            if snapshot.generation < self._generation.get(located[0], 0):
                 self.lint_and_publish(uri, hand_over=False, only_if_changed=True)
 
     def warm_up(self, workspace: Workspace) -> None:
@@ -193,9 +199,15 @@ class ArtifactLintServer(LanguageServer):
         self.keep_heap_frozen()
 
     def relint_all(self, workspace: Workspace) -> None:
+        """Lint every open buffer of `workspace` again (its settings or files on disk changed);
+        a buffer that could not be placed (a broken configuration) is placed again first."""
         self.keep_heap_frozen()
         for uri, located in list(self.open_uris.items()):
-            if located is not None and located[0] is workspace:
+            if located is None:
+                located = self.open_uris[uri] = self.locate(uri)
+                if located is not None:
+                    self.lint_and_publish(uri, hand_over=True)
+            elif located[0] is workspace:
                 self.lint_and_publish(uri, hand_over=False)
 
     def current(self, uri: str) -> Snapshot | None:
@@ -252,7 +264,10 @@ def make_server() -> ArtifactLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ArtifactLintServer, params: types.DidSaveTextDocumentParams) -> None:
-        located = ls.open_uris.get(params.text_document.uri)
+        uri = params.text_document.uri
+        located = ls.open_uris.get(uri) or ls.locate(uri)
+        if uri in ls.open_uris:
+            ls.open_uris[uri] = located
         if located is not None and located[0].is_settings(located[1]):
             located[0].settings_changed()
             ls.relint_all(located[0])
@@ -269,7 +284,7 @@ def make_server() -> ArtifactLintServer:
                 workspace.close(relative)
             except ToolError as exc:
                 ls.show_error(str(exc))
-            ls._others.setdefault(workspace, set())
+            ls._generation[workspace] = ls._generation.get(workspace, 0) + 1
             ls._schedule_others()
         if had is not None:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -277,8 +292,9 @@ def make_server() -> ArtifactLintServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: ArtifactLintServer, params: types.DidChangeWatchedFilesParams) -> None:
         by_workspace: dict[Workspace, list[str]] = {}
+        roots: dict[Path, Path] = {}
         for change in params.changes:
-            located = ls.locate(change.uri)
+            located = ls.locate(change.uri, roots)
             if located is not None:
                 by_workspace.setdefault(located[0], []).append(located[1])
         for workspace, paths in by_workspace.items():
