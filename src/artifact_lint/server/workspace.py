@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from artifact_lint.config import Config
@@ -53,6 +54,25 @@ def _stat_key(path: Path) -> _StatKey | None:
     return (status.st_mode, status.st_size, status.st_mtime_ns, status.st_ino)
 
 
+@dataclass
+class _WarmRepository(Repository):
+    """The repository one lint sees: the warm one, with the answers of `inside` (whether a
+    path stays inside the root, links resolved: a few `lstat` calls each, most of what the
+    cross-file rules cost) kept from one lint to the next. They change only when links
+    change on disk; every change the editor reports drops them."""
+
+    known_inside: dict[str, Path | None] = field(default_factory=dict, repr=False)
+
+    def inside(self, relative: str) -> Path | None:
+        known = self.known_inside
+        if relative not in known:
+            known[relative] = Repository.inside(self, relative)
+        return known[relative]
+
+
+_REPOSITORY_FIELDS = tuple(f.name for f in dataclasses.fields(Repository))
+
+
 def _forget_derived(artifacts: Iterable[ArtifactFile]) -> None:
     """Drop what rules derived from each artifact and the files around it (its public
     copy, its claims): recomputed when a rule next asks."""
@@ -76,6 +96,7 @@ class Workspace:
         self._disk: dict[str, tuple[_StatKey, Limits, ArtifactFile]] = {}  # artifact records read from disk
         self._copy_of: dict[str, list[str]] | None = None  # artifact path -> its public-copy files
         self._owners: dict[str, set[str]] | None = None  # public-copy file -> artifact paths
+        self._inside: dict[str, Path | None] = {}  # see `_WarmRepository`
 
     # ------------------------------------------------------------------ settings
 
@@ -138,6 +159,7 @@ class Workspace:
                 self._put(load_artifact_bytes(relative, self._bytes(relative), self.limits))
                 self._all_targets.add(relative)
         self._copy_of = self._owners = None
+        self._inside = {}
         self.builds += 1
 
     def _load_many(self, repo: Repository, paths: list[Path],
@@ -343,6 +365,7 @@ class Workspace:
     def disk_changed(self, paths: Iterable[str]) -> None:
         """Files changed on disk (created, changed or deleted), root-relative."""
         paths = list(paths)
+        self._inside.clear()
         if any(self.is_settings(p) for p in paths):
             self.settings_changed()
             return
@@ -388,7 +411,9 @@ class Workspace:
         else:
             owners = self.owners().get(relative, set())
             targets = {path for path in owners if path in self._all_targets}
-        view = dataclasses.replace(repo, targets=targets)
+        view = _WarmRepository(**{name: getattr(repo, name) for name in _REPOSITORY_FIELDS},  # type: ignore[arg-type]
+                               known_inside=self._inside)
+        view.targets = targets
         result = lint(view, self.session.rules)
         # What the view computed once for the whole repository stays for the next run.
         repo.configured_copy = view.configured_copy
