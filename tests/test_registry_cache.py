@@ -365,3 +365,13 @@ def test_any_document_comes_back_from_the_cache_as_parsed(parts: list[str]) -> N
         second = read_registry_cached(text, Path(folder))  # reads it back
     assert first == parsed
     assert second == parsed
+
+
+def test_pruning_passes_over_odd_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dangling link named like an entry used to stop the pruning (stat raised)."""
+    monkeypatch.setattr(registry_cache, "KEEP", 1)
+    (tmp_path / "registry-dangling.json").symlink_to(tmp_path / "nowhere")
+    text = _documents()[0].read_text(encoding="utf-8")
+    read_registry_cached(text + "\n<!-- 1 -->\n", tmp_path)
+    read_registry_cached(text + "\n<!-- 2 -->\n", tmp_path)
+    assert [p.name for p in tmp_path.glob("registry-*.json")] == [entry_path(tmp_path, text + "\n<!-- 2 -->\n").name]

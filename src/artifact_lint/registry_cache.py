@@ -273,6 +273,14 @@ def _store(entry: Path, document: RegistryDocument, text: str) -> None:
 
 
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("registry-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
+    """Remove all but the KEEP newest entries. Ages are read with `lstat`: a dangling link
+    or a pipe named like an entry is an old entry like any other, never an error."""
+    aged = []
+    for path in folder.glob("registry-*.json"):
+        try:
+            aged.append((os.lstat(path).st_mtime, path))
+        except OSError:
+            continue
+    aged.sort(key=lambda item: item[0], reverse=True)
+    for _, old in aged[KEEP:]:
         old.unlink(missing_ok=True)
