@@ -426,3 +426,16 @@ async def test_a_saved_configuration_is_read_again(client: Client) -> None:
 
     assert "AL101" not in codes(await asyncio.wait_for(republished(), TIMEOUT))
     assert not any(p.uri == pyproject for p in client.published)
+
+
+def test_the_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
+    """`bench/lsp.py` end to end at N = 4 (no time is asserted)."""
+    bench = Path(__file__).resolve().parents[1] / "bench" / "lsp.py"
+    out = tmp_path / "figures.json"
+    proc = subprocess.run([sys.executable, str(bench), "-n", "4", "--changes", "4", "--corpus", str(tmp_path / "c"),
+                           "--json", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    import json
+
+    figures = json.loads(out.read_text())
+    assert figures["artifact"]["runs"] == 4 and figures["registry"]["runs"] >= 1
