@@ -439,3 +439,25 @@ def test_the_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
 
     figures = json.loads(out.read_text())
     assert figures["artifact"]["runs"] == 4 and figures["registry"]["runs"] >= 1
+
+
+def test_severities_codes_and_ranges_of_diagnostics() -> None:
+    from artifact_lint.findings import Finding, Severity
+    from artifact_lint.server.diagnostics import Lines, Spans, to_diagnostic
+
+    text = "id: x\nstate: 'Parked'  # quoted\nnotes:\n  - one\n"
+    lines, spans = Lines(text), Spans(text, ".yaml")
+    made = {severity: to_diagnostic(Finding("AL101", "invalid-state", severity, "a.yaml", 2, 8, "m", "state"),
+                                    lines, spans) for severity in Severity}
+    assert made[Severity.ERROR].severity == types.DiagnosticSeverity.Error
+    assert made[Severity.WARNING].severity == types.DiagnosticSeverity.Warning
+    assert made[Severity.INFO].severity == types.DiagnosticSeverity.Information
+    diagnostic = made[Severity.ERROR]
+    assert (diagnostic.code, diagnostic.source, diagnostic.code_description) == ("AL101", "artifact-lint", None)
+    # the quoted scalar, quotes included, not the comment after it
+    assert diagnostic.range == types.Range(start=types.Position(line=1, character=7),
+                                           end=types.Position(line=1, character=15))
+    # a finding on a collection (the list under `notes`) runs to the end of its first line
+    on_list = to_diagnostic(Finding("AL004", "unknown-field", Severity.ERROR, "a.yaml", 4, 3, "m", "notes"),
+                            lines, spans)
+    assert on_list.range.end == types.Position(line=3, character=7)

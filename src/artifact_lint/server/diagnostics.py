@@ -192,8 +192,7 @@ def to_diagnostic(finding: Finding, lines: Lines, spans: Spans) -> types.Diagnos
         code=finding.code,
         source=SOURCE,
         tags=[types.DiagnosticTag.Unnecessary] if finding.code in _UNNECESSARY else None,
-        data={"name": finding.name, "field": finding.field,
-              "fix": finding.fix.to_dict() if finding.fix is not None else None},
+        data={"name": finding.name, "field": finding.field},
     )
 
 
