@@ -853,3 +853,18 @@ def test_a_specialists_folder_that_cannot_be_looked_at_is_exit_2(tmp_path: Path)
     (root / "artifact-lint.toml").write_text(f'specialists = "{"a" * 300}"\n')
     with pytest.raises(ToolError, match=r"cannot read the folder `a{77}\.\.\.`: File name too long"):
         check(root)
+
+
+def test_a_path_holding_nul_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    """Found by fuzzing `decision.json`: `evidence_sources: ["\\u0000"]` ended the run with
+    `ValueError: embedded null byte` from os.lstat (AL404 crashed); a surface path
+    `"x\\0"` and a configured `specialists` holding NUL took the same way."""
+    from artifact_lint.session import check
+
+    root = build_fixture_repo(tmp_path)
+    set_evidence_sources(root, "\x00")
+    replace(root, MISTRAL, f"  - {DECISION}\n", f'  - {DECISION}\n  - "{PACKAGE}/x\\0"\n')
+    findings = check(root).findings
+    assert {(f.code, f.field) for f in findings} >= {("AL404", "evidence_sources[1]"), ("AL502", "surface[2]")}
+    (root / "artifact-lint.toml").write_text('specialists = "spec\\u0000ialists"\n')
+    check(root)  # no package folder can have that name: no packages, no crash

@@ -270,6 +270,9 @@ class Repository:
         if not relative or relative.startswith(("/", "\\", "~")) or (len(relative) > 1 and relative[1] == ":"):
             return None
         candidate = self.root / relative
+        if "\0" in relative:  # no file system holds such a name, so no link is followed: decided by the text
+            climbs = os.path.normpath(relative).split(os.sep)[0] == ".."
+            return None if climbs else candidate
         if _no_link_below(candidate, self.root):
             return candidate
         try:
@@ -613,7 +616,7 @@ def _is_folder(path: Path, shown: str) -> bool:
     naming it: `Path.is_dir` raised those as they are."""
     try:
         return stat.S_ISDIR(os.stat(path).st_mode)
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in the name
         return False
     except OSError as exc:
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
