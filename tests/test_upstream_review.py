@@ -86,6 +86,18 @@ MLX = "vibethinker-3b-mlx"
 AGENTIC = "vibethinker-3b-agentic-distilled"
 ARCHIVE = "hf-specialist-model-archive-v1"
 
+# Two entries every version lists in its table and never details: no evidence, blockers,
+# comparison or provenance.
+_LISTED_ONLY = [
+    _true("AL002", SCHEMA, "competition", "`factory-run-schema-v1` | Process artifact"),
+    _true("AL002", SCHEMA, "provenance", "`factory-run-schema-v1` | Process artifact"),
+    _true("AL103", SCHEMA, "evidence", "`factory-run-schema-v1` | Process artifact | `report-only`"),
+    _true("AL301", SCHEMA, "blockers", "`factory-run-schema-v1` | Process artifact | `report-only`"),
+    _true("AL002", PLAYGROUND, "competition", "`browser-playground` | Demo artifact"),
+    _true("AL002", PLAYGROUND, "provenance", "`browser-playground` | Demo artifact"),
+    _true("AL301", PLAYGROUND, "blockers", "`browser-playground` | Demo artifact | `parked`"),
+]
+
 # Verdicts shared by the two older versions (their first four entries are the same).
 _OLDER = [
     *_publishable([FILE_OPS, SQL, SCHEMA, PLAYGROUND]),
@@ -93,13 +105,7 @@ _OLDER = [
     _true("AL002", FILE_OPS, "provenance", "### `qwen3-4b-file-ops-distilled`"),  # no prose: tables only
     _true("AL506", FILE_OPS, "performance", "publish/host the multi-GB fused weights"),
     _true("AL401", f"specialists/{FILE_OPS}", None, f"`specialists/{FILE_OPS}/model_card.md`"),
-    _true("AL002", SCHEMA, "competition", "`factory-run-schema-v1` | Process artifact"),
-    _true("AL002", SCHEMA, "provenance", "`factory-run-schema-v1` | Process artifact"),  # listed, never detailed
-    _true("AL103", SCHEMA, "evidence", "`factory-run-schema-v1` | Process artifact | `report-only`"),
-    _true("AL301", SCHEMA, "blockers", "`factory-run-schema-v1` | Process artifact | `report-only`"),
-    _true("AL002", PLAYGROUND, "competition", "`browser-playground` | Demo artifact"),
-    _true("AL002", PLAYGROUND, "provenance", "`browser-playground` | Demo artifact"),
-    _true("AL301", PLAYGROUND, "blockers", "`browser-playground` | Demo artifact | `parked`"),
+    *_LISTED_ONLY,
 ]
 
 VERDICTS: dict[str, list[Verdict]] = {
@@ -129,13 +135,7 @@ VERDICTS: dict[str, list[Verdict]] = {
         _true("AL103", AGENTIC, "evidence", "does not preserve a"),
         _true("AL506", AGENTIC, "performance", f"`https://huggingface.co/posttrainllm/{AGENTIC}`"),
         _true("AL002", ARCHIVE, "competition", "| Local cache | HF repo | Status | Evidence / readout |"),
-        _true("AL002", SCHEMA, "competition", "`factory-run-schema-v1` | Process artifact"),
-        _true("AL002", SCHEMA, "provenance", "`factory-run-schema-v1` | Process artifact"),
-        _true("AL103", SCHEMA, "evidence", "`factory-run-schema-v1` | Process artifact | `report-only`"),
-        _true("AL301", SCHEMA, "blockers", "`factory-run-schema-v1` | Process artifact | `report-only`"),
-        _true("AL002", PLAYGROUND, "competition", "`browser-playground` | Demo artifact"),
-        _true("AL002", PLAYGROUND, "provenance", "`browser-playground` | Demo artifact"),
-        _true("AL301", PLAYGROUND, "blockers", "`browser-playground` | Demo artifact | `parked`"),
+        *_LISTED_ONLY,
         # public copy (artifact-format §7): the router's model card, eval report and lock file, and
         # its package-index headline, against the rows its evidence table gives (no labels)
         _true("AL202", ROUTER, f"{CARD}:171", "also beats Apple Foundation Models"),  # on another slice
