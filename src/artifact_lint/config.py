@@ -202,6 +202,8 @@ def _read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    except ValueError as exc:  # tomllib's own limits, such as an integer of more than 4300 digits
+        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
 
 
 def parse_size(value: Any, where: str) -> int:
