@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from artifact_lint.claims import public_copy, split_sentences
 from artifact_lint.findings import Problem
 from artifact_lint.repository import ArtifactFile, Repository
-from artifact_lint.public_copy import ADOPTION_NEEDLES
+from artifact_lint.public_copy import has_adoption_words
 from artifact_lint.rules._shared import public_copy_of
 
 CODE = "AL207"
@@ -51,7 +51,6 @@ _ADOPTION = re.compile(
     re.IGNORECASE,
 )
 _MEASURED = re.compile(r"download|install|users?\b|adoption|requests?\b", re.IGNORECASE)
-_NEEDLES = ADOPTION_NEEDLES
 
 
 def _measured(artifact: ArtifactFile) -> bool:
@@ -64,7 +63,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if model is None or _measured(artifact):
         return
-    for field in public_copy(model):
+    for field in artifact.derived("copy_fields", public_copy):
         for match in _claims(field.text):
             yield artifact.problem(field.path, _message(match))
     for text in public_copy_of(artifact, repo).texts:
@@ -75,8 +74,8 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
 
 
 def _worth_reading(text: str) -> bool:
-    lowered = text.lower()
-    return any(needle in lowered for needle in _NEEDLES)
+    """A cheap test before the patterns: every adoption claim holds one of these words."""
+    return has_adoption_words(text)
 
 
 def _claims(text: str) -> list[str]:
