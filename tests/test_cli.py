@@ -713,7 +713,7 @@ def test_pydantic_plugin_loader_stand_in_reads_other_names_from_the_real_loader(
 def test_the_cyclic_collector_is_off_during_start_up_and_on_for_the_command() -> None:
     code = ("import gc, sys; from artifact_lint import cli; cli.prepare_process(); print(gc.isenabled());"
             " import artifact_lint.reporters.catalogue as catalogue;"
-            " catalogue.explain_rule = lambda code: print(gc.isenabled());"
+            " catalogue.explain_rule = lambda *args: print(gc.isenabled());"
             " sys.argv = ['artifact-lint', 'explain', 'AL101'];"
             " cli.app(standalone_mode=False)")
     assert _in_fresh_interpreter(code, "__all__").split() == ["False", "True"]

@@ -105,7 +105,7 @@ def test_weights_files_anywhere_under_the_artifacts_folder_are_still_al504(repo:
 @pytest.mark.parametrize("path", [".", "specialists/", "specialists/mistral-7b-ticket-triage", "rules"])
 def test_packages_policy_and_registry_are_never_artifact_files(repo: Path, path: str) -> None:
     write(repo, "rules/policy.yaml", (Path(__file__).parents[1] / "rules/policy.yaml").read_text())
-    write(repo, "rules/house-rules.yaml", "rules: []\n")
+    write(repo, "rules/house-rules.yaml", "rules: {}\n")
     write(repo, "specialists/registry.json", '{"packages": []}\n')
     write(repo, "mkdocs.yml", "site_name: x\n")
     run = cli(repo, "check", "-f", "json", path)

@@ -203,19 +203,46 @@ def _checked_run(options, exit_process):  # type: ignore[no-untyped-def]
 @app.command()
 def rules(
     output_format: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+    verify: bool = typer.Option(False, "--verify", help="Run each rule file rule on its own examples;"
+                                                        " exit 1 naming the rules they disagree with."),
+    config: Optional[Path] = CONFIG_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
+    debug: bool = DEBUG_OPTION,
 ) -> None:
-    """List every rule: code, name, default severity and summary."""
-    from artifact_lint.reporters.catalogue import print_rules
+    """List every rule (built in, from rule files and from plugins): code, name, default
+    severity and summary."""
 
-    raise typer.Exit(_guard(lambda: print_rules(output_format.value), False))
+    def action() -> int:
+        if verify:
+            from artifact_lint.custom_rules import print_verification
+            from artifact_lint.runner import CheckOptions, resolve_root
+            from artifact_lint.session import open_session
+
+            return print_verification(open_session(resolve_root(CheckOptions(config=config, root=root),
+                                                                Path.cwd()), config_file=config))
+        from artifact_lint.custom_rules import rules_in_force
+        from artifact_lint.reporters.catalogue import print_rules
+
+        return print_rules(output_format.value, rules_in_force(root, config))
+
+    raise typer.Exit(_guard(action, debug))
 
 
 @app.command()
-def explain(code: str = typer.Argument(..., help="A rule code such as AL101, or its name.")) -> None:
+def explain(
+    code: str = typer.Argument(..., help="A rule code such as AL101, or its name."),
+    config: Optional[Path] = CONFIG_OPTION,
+    root: Optional[Path] = ROOT_OPTION,
+) -> None:
     """Show a rule's documentation with its failing and passing example."""
-    from artifact_lint.reporters.catalogue import explain_rule
 
-    raise typer.Exit(_guard(lambda: explain_rule(code), False))
+    def action() -> int:
+        from artifact_lint.custom_rules import rules_in_force
+        from artifact_lint.reporters.catalogue import explain_rule
+
+        return explain_rule(code, rules_in_force(root, config))
+
+    raise typer.Exit(_guard(action, False))
 
 
 @app.command("import")
@@ -263,10 +290,15 @@ def schema(
     config: Optional[Path] = CONFIG_OPTION,
     policy_file: Optional[Path] = POLICY_OPTION,
     root: Optional[Path] = ROOT_OPTION,
+    rule_files: bool = typer.Option(False, "--rules", help="The schema of a rule file (rules/*.yaml) instead."),
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Print the JSON Schema of an artifact file (for editors): `state` and competition
-    `label` are enums of the policy in force."""
+    `label` are enums of the policy in force. With --rules: the schema of a rule file."""
+    if rule_files:
+        from artifact_lint.schema import print_rules_schema
+
+        raise typer.Exit(_guard(print_rules_schema, debug))
     from artifact_lint.policy_report import policy_in_force
     from artifact_lint.runner import CheckOptions, resolve_root
     from artifact_lint.schema import print_artifact_schema

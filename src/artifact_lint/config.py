@@ -6,9 +6,9 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Union
 
 from artifact_lint.errors import ConfigError, ToolError
 from artifact_lint.findings import Severity
@@ -22,7 +22,7 @@ else:  # pragma: no cover - Python 3.10
 CONFIG_FILES = ("artifact-lint.toml", ".artifact-lint.toml")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.I)
 _UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2, "gb": 1000**3, "gib": 1024**3}
-CODE_PATTERN = re.compile(r"^AL[0-9]{0,3}$")
+CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{0,3}$")  # a code or a prefix (of a known code: checked)
 MAX_SIZE = 1024**4  # 1 TiB: no metadata file is larger, and the reader's buffers stay in range
 # Folders no lint ever reads (as ruff's default `exclude`); `exclude` replaces the list,
 # `extend-exclude` adds to it. Patterns are gitignore-style, relative to the root.
@@ -63,6 +63,11 @@ class Config(NamedTuple):
     # (`{stem}`, `{name}`), and the package index whose entries carry headline claims.
     public_copy: dict[str, str] = DEFAULT_PUBLIC_COPY
     package_index: str = "specialists/registry.json"
+    # Rule files: root-relative globs (the policy file is never one; see custom_rules.py).
+    rules: tuple[str, ...] = ("rules/*.yaml",)
+    # Not a setting: the rules of the rule files and plugins, once the session has loaded
+    # them (AL004 and AL902 read them here).
+    extra_rules: tuple[Any, ...] = ()
     # Where each value came from, by key as written in the file (`fail-on`): the
     # config file, or the command line; a key that is absent has its default.
     origins: dict[str, str] = {}
@@ -83,8 +88,10 @@ class Config(NamedTuple):
 _KEYS = {
     "paths", "policy", "registry-doc", "specialists", "select", "extend-select", "ignore",
     "fail-on", "max-file-size", "max-depth", "max-nodes", "severity", "per-file-ignores",
-    "exclude", "extend-exclude", "respect-gitignore", "force-exclude", "public-copy", "package-index",
+    "exclude", "extend-exclude", "respect-gitignore", "force-exclude", "public-copy", "package-index", "rules",
 }
+# The codes a configuration may name, or a function giving them once the other keys are read.
+KnownCodes = Union[Iterable[str], Callable[["Config"], Iterable[str]]]
 
 
 def _tool_table(data: dict[str, Any]) -> Any:
@@ -240,13 +247,14 @@ def check_codes(values: Any, where: str, known: Iterable[str]) -> tuple[str, ...
     result = []
     for value in values:
         code = value.strip().upper()
-        if code == "ALL":
-            code = "AL"
+        if code == "ALL":  # the built-in rules' prefix, and each custom prefix
+            result.extend(dict.fromkeys(["AL", *(re.sub(r"[0-9]+$", "", k) for k in known)]))
+            continue
         if not CODE_PATTERN.match(code) or not any(k.startswith(code) for k in known):
             raise ConfigError(f"{where}: `{value}` is not a rule code or prefix"
                               f"{did_you_mean(code, known)} (see `artifact-lint rules`)")
         result.append(code)
-    return tuple(result)
+    return tuple(dict.fromkeys(result))
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
@@ -294,15 +302,27 @@ def _copy_table(value: Any, where: str) -> dict[str, str]:
     return dict(value)
 
 
-def parse_config(table: dict[str, Any], source: str, known_codes: Iterable[str]) -> Config:
-    """Validate a `[tool.artifact-lint]` table; any bad key or value is a `ConfigError`."""
-    known_codes = list(known_codes)
+def _rule_globs(value: Any, where: str) -> tuple[str, ...]:
+    """`rules`: root-relative globs of rule files."""
+    globs = _patterns(value, where)
+    for pattern in globs:
+        if pattern.startswith(("/", "\\", "~")) or ".." in re.split(r"[/\\]", pattern) or pattern[1:2] == ":":
+            raise ConfigError(f"{where}: `{pattern}` must be a glob relative to the root")
+    return globs
+
+
+def parse_config(table: dict[str, Any], source: str, known_codes: KnownCodes) -> Config:
+    """Validate a `[tool.artifact-lint]` table; any bad key or value is a `ConfigError`.
+    `known_codes` may be a function of the configuration read so far (all but the keys
+    naming codes), called once: the `rules` key decides which custom codes exist."""
     values: dict[str, Any] = {"source": source, "origins": {key: source for key in table}}
     for key, value in table.items():
         where = f"{source}: key `{key}`"
         if key not in _KEYS:
             raise ConfigError(f"{source}: unknown key `{key}`{did_you_mean(key, sorted(_KEYS))}")
-        if key == "paths":
+        if key == "rules":
+            values["rules"] = _rule_globs(value, where)
+        elif key == "paths":
             values["paths"] = _string_list(value, where)
         elif key in ("exclude", "extend-exclude"):
             values[key.replace("-", "_")] = _patterns(value, where)
@@ -312,14 +332,17 @@ def parse_config(table: dict[str, Any], source: str, known_codes: Iterable[str])
             values[key.replace("-", "_")] = _string(value, where)
         elif key == "public-copy":
             values["public_copy"] = _copy_table(value, where)
-        elif key in ("select", "extend-select", "ignore"):
-            values[key.replace("-", "_")] = check_codes(value, where, known_codes)
         elif key == "fail-on":
             values["fail_on"] = parse_severity(value, where)
         elif key == "max-file-size":
             values["max_file_size"] = parse_size(value, where)
         elif key in ("max-depth", "max-nodes"):
             values[key.replace("-", "_")] = _positive_int(value, where)
+    known_codes = list(known_codes(Config(**values)) if callable(known_codes) else known_codes)
+    for key, value in table.items():
+        where = f"{source}: key `{key}`"
+        if key in ("select", "extend-select", "ignore"):
+            values[key.replace("-", "_")] = check_codes(value, where, known_codes)
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: expected a table of CODE = \"severity\"")
@@ -336,7 +359,7 @@ def parse_config(table: dict[str, Any], source: str, known_codes: Iterable[str])
     return Config(**values)
 
 
-def load_config(config_file: Path | None, root: Path, known_codes: Iterable[str]) -> Config:
+def load_config(config_file: Path | None, root: Path, known_codes: KnownCodes) -> Config:
     """Config from an explicit file, else the one discovered at the root, else defaults.
     Either must be a regular file inside the root (links followed)."""
     path = config_file or find_config(root)
@@ -384,7 +407,7 @@ def describe_settings(config: Config, root: Path, policy: tuple[str, str]) -> li
     lines = [f"# root: {root}", f"# config file: {config.source or 'none (defaults)'}"]
     values: list[tuple[str, Any, str]] = []
     for name in Config._fields:
-        if name in ("source", "origins"):
+        if name in ("source", "origins", "extra_rules"):
             continue
         key = name.replace("_", "-")
         value = getattr(config, name)

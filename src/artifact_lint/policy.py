@@ -30,7 +30,9 @@ def parse_policy(raw: bytes, shown_path: str) -> Policy:
     if result.issues:
         issue = result.issues[0]
         pos = doc.positions.key(issue.path) if issue.kind != "invalid" else doc.positions.value(issue.path)
-        raise PolicyError(f"{shown_path}:{pos.line}:{pos.column}: invalid policy file: {issue.message}")
+        hint = ("; rules live in rule files of their own (`rules/<name>.yaml`, see docs/writing-rules.md)"
+                if issue.kind == "unknown" and issue.path == ("rules",) else "")
+        raise PolicyError(f"{shown_path}:{pos.line}:{pos.column}: invalid policy file: {issue.message}{hint}")
     if result.model is None:
         raise PolicyError(f"{shown_path}:1:1: invalid policy file: expected `states` and `labels` mappings")
     return result.model

@@ -27,6 +27,9 @@ from artifact_lint.findings import Problem, Severity
 
 Scope = Literal["artifact", "repository", "suppression"]
 CODE_RE = re.compile(r"^AL[0-9]{3}$")
+# A repository's own rules (rule files, plugins): one to four capital letters, not
+# starting with AL (so that `AL` keeps selecting exactly the built-in rules), then three digits.
+CUSTOM_CODE_RE = re.compile(r"^(?!AL)[A-Z]{1,4}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -39,6 +42,7 @@ class Rule(NamedTuple):
     doc: str
     fix: str | None
     check: Callable[..., Iterable[Problem]]
+    source: str = "built-in"  # or the rule file (`rules/house.yaml`), or `plugin <entry point>`
 
     def sections(self) -> dict[str, str]:
         """The documentation's `## Heading` sections, by heading."""
@@ -46,7 +50,7 @@ class Rule(NamedTuple):
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-def _from_module(module: Any) -> Rule:
+def _from_module(module: Any, code_re: re.Pattern[str] = CODE_RE, source: str = "built-in") -> Rule:
     doc = inspect.cleandoc(module.__doc__ or "")
     summary, _, body = doc.partition("\n")
     rule = Rule(
@@ -58,8 +62,10 @@ def _from_module(module: Any) -> Rule:
         doc=body.strip(),
         fix=getattr(module, "FIX", None),
         check=module.check,
+        source=source,
     )
-    if not CODE_RE.match(rule.code) or not NAME_RE.match(rule.name):
+    if not isinstance(rule.code, str) or not code_re.match(rule.code) or not isinstance(rule.name, str) \
+            or not NAME_RE.match(rule.name):
         raise ValueError(f"rule module {module.__name__}: bad CODE or NAME")
     if rule.scope not in ("artifact", "repository", "suppression"):
         raise ValueError(f"rule module {module.__name__}: SCOPE must be artifact, repository or suppression")

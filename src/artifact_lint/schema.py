@@ -65,3 +65,12 @@ def print_artifact_schema(policy: Policy | None = None) -> int:
     json.dump(artifact_schema(policy), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
+
+
+def print_rules_schema() -> int:
+    """`schema --rules`: the JSON Schema of a rule file (`rule_files.RuleFile`)."""
+    from artifact_lint.rule_files import rules_schema
+
+    json.dump(rules_schema(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0

@@ -44,8 +44,12 @@ def resolve_policy(root: Path, config: Config, explicit: Path | None = None) -> 
 
 def open_session(root: Path, *, config_file: Path | None = None, policy_file: Path | None = None,
                  overrides: dict[str, object] | None = None) -> Session:
-    rules = load_rules()
-    config = load_config(config_file, root, [r.code for r in rules])
+    from artifact_lint.custom_rules import RuleSet
+
+    # The rule files and plugins are read while the configuration is: its code keys may
+    # name their codes (see custom_rules.py).
+    rule_set = RuleSet(root, load_rules(), policy_file)
+    config, rules = rule_set.apply(load_config(config_file, root, rule_set.codes))
     if overrides:
         config = config.with_overrides(**overrides)
     policy = resolve_policy(root, config, policy_file)

@@ -26,7 +26,7 @@ _DIRECTIVE = re.compile(
     r"(?:^|\s)(?:#|<!--)\s*artifact-lint:\s*(?P<kind>disable-file|disable)\b\s*=?\s*"
     r"(?P<codes>[^\"\n]*?)\s*(?:\breason\s*=\s*\"(?P<reason>[^\"\n]*)\")?\s*(?:-->)?\s*$"
 )
-_CODE = re.compile(r"^AL[0-9]{0,3}$")
+_CODE = re.compile(r"^[A-Z]{1,4}[0-9]{0,3}$")  # built-in (AL) or custom (HX001) codes and prefixes
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 

@@ -12,11 +12,13 @@ from artifact_lint.suggest import did_you_mean
 
 def rule_rows(rules: list[Rule]) -> list[dict[str, str | None]]:
     return [{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
-             "fix": r.fix} for r in rules]
+             "fix": r.fix, "source": r.source} for r in rules]
 
 
-def print_rules(fmt: str) -> int:
-    rules = load_rules()
+def print_rules(fmt: str, rules: list[Rule] | None = None) -> int:
+    """The catalogue of `rules` (default: the built-in rules); a `source` column names
+    the rule file or plugin of each rule that is not built in."""
+    rules = load_rules() if rules is None else rules
     if fmt == "json":
         json.dump(rule_rows(rules), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -26,11 +28,13 @@ def print_rules(fmt: str) -> int:
     from rich.table import Table
 
     table = Table(show_lines=False)
-    for column in ("code", "name", "severity", "fix"):
+    custom = any(r.source != "built-in" for r in rules)
+    for column in ("code", "name", "severity", "fix", *(("source",) if custom else ())):
         table.add_column(column, no_wrap=True)
     table.add_column("summary", overflow="fold")
     for r in rules:
-        table.add_row(r.code, r.name, r.severity.value, r.fix or "", escape(r.summary))
+        source = (escape(r.source),) if custom else ()
+        table.add_row(r.code, r.name, r.severity.value, r.fix or "", *source, escape(r.summary))
     Console(highlight=False).print(table)
     return 0
 
@@ -51,8 +55,8 @@ def rule_markdown(rule: Rule) -> str:
             f"{rule.summary}\n\n{rule.doc}\n")
 
 
-def explain_rule(code: str) -> int:
-    rule = find_rule(code, load_rules())
+def explain_rule(code: str, rules: list[Rule] | None = None) -> int:
+    rule = find_rule(code, load_rules() if rules is None else rules)
     text = rule_markdown(rule)
     if not sys.stdout.isatty():
         sys.stdout.write(text)

@@ -94,7 +94,7 @@ def _plain(markdown: str) -> str:
 
 def _tags(rule: Any) -> list[str]:
     tags = ["release-policy"]
-    category = CATEGORY.get(rule.code[2:3])
+    category = CATEGORY.get(rule.code[2:3]) if rule.code.startswith("AL") else "custom"
     if category:
         tags.append(category)
     if getattr(rule, "fix", None):

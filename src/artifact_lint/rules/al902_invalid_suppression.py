@@ -37,7 +37,7 @@ SCOPE = "repository"
 
 
 def check(repo: Repository) -> Iterator[Problem]:
-    known = rule_codes()
+    known = rule_codes() + [rule.code for rule in repo.config.extra_rules]  # with the custom rules
     for directive in repo.directives():
         for message in directive_problems(directive, known):
             yield Problem(path=directive.path, position=directive.position,
