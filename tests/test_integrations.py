@@ -62,7 +62,7 @@ def test_hook_structure() -> None:
 @pytest.mark.parametrize("path", [
     "artifacts/terminal-replay.yaml", "artifacts/x.yml", "artifacts/sub/x.json",
     "docs/factory/public-artifacts.md", "specialists/mistral-7b-ticket-triage/decision.json",
-    "specialists/new-package/README.md", "rules/policy.yaml",
+    "specialists/new-package/README.md", "rules/policy.yaml", "rules/house.yaml",
     "pyproject.toml", "artifact-lint.toml", ".artifact-lint.toml",
 ])
 def test_hook_runs_for_what_the_lint_reads(path: str) -> None:
@@ -71,7 +71,7 @@ def test_hook_runs_for_what_the_lint_reads(path: str) -> None:
 
 @pytest.mark.parametrize("path", [
     "README.md", "docs/architecture.md", "src/artifact_lint/cli.py", "artifacts/notes.txt",
-    "tests/fixtures/base/artifacts/terminal-replay.yaml", "rules/other.yaml", "sub/pyproject.toml",
+    "tests/fixtures/base/artifacts/terminal-replay.yaml", "rules/sub/notes.md", "sub/pyproject.toml",
 ])
 def test_hook_skips_unrelated_files(path: str) -> None:
     assert not re.search(hook()["files"], path)
