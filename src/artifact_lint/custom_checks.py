@@ -476,7 +476,8 @@ def _get(node: Any, parts: Path) -> Any:
 def resolve(node: Any, parts: Path, base: Path = ()) -> Iterator[tuple[Path, Any, Path | None]]:
     """Each (path, value, where it goes missing) that `parts` reaches from `node` at
     `base`: `*` fans out over a list's items (or a mapping's values); a missing key gives
-    MISSING with the path up to that key; a `*` over nothing gives nothing."""
+    MISSING with the path up to that key; a `*` over nothing (or over a missing list)
+    gives nothing."""
     stack: list[tuple[Any, Path, int]] = [(node, base, 0)]
     results = []
     while stack:
@@ -497,7 +498,7 @@ def resolve(node: Any, parts: Path, base: Path = ()) -> Iterator[tuple[Path, Any
             stack.append((current[part], (*path, part), index + 1))
         elif current.__class__ is list and part.__class__ is int and part < len(current):
             stack.append((current[part], (*path, part), index + 1))
-        else:
+        elif STAR not in parts[index + 1:]:
             missing_at = (*path, part)
             results.append(((*missing_at, *parts[index + 1:]), MISSING, missing_at))
     yield from results

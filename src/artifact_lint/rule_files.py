@@ -173,6 +173,11 @@ def _compile(file: _File, code: str, spec: RuleSpec, raw: dict[str, Any]) -> Rul
         hint = " (AL codes are artifact-lint's own)" if code.upper().startswith("AL") else ""
         raise file.error(where, f"`{code}` is not a rule code: one to four capital letters other than AL,"
                          f" then three digits, as in `HX001`{hint}", key=True)
+    for key in ("name", "summary", "then"):  # (validation does not look inside the `rules` mapping)
+        value = getattr(spec, key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise file.error(where, f"required field `{key}` is missing or empty; add `{field_path((*where, key))}`",
+                             key=True, named=True)
     assert spec.name is not None and spec.summary is not None and spec.then is not None
     if not NAME_RE.match(spec.name):
         raise file.error((*where, "name"), f"`{spec.name}` is not a kebab-case name (`weights-need-license`)")

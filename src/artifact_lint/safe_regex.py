@@ -36,7 +36,7 @@ try:  # Python 3.11+
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre  # type: ignore[no-redef]
 
-MAX_TEXT = 10_000  # characters of one value a pattern searches
+MAX_TEXT = 2_000  # characters of one value a pattern with unbounded matches searches
 _FEW = 16  # a repeat whose count varies by this much or more counts as unbounded
 _MAX_CHOICES = 10  # optional parts in a row that compete for the same characters
 _MAXREPEAT = _sre.MAXREPEAT
