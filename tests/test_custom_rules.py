@@ -454,3 +454,51 @@ def test_the_committed_rules_schema_is_current() -> None:
 
     assert json.loads((ROOT / "schema" / "rules.schema.json").read_text()) == rules_schema(), (
         "run: artifact-lint schema --rules > schema/rules.schema.json")
+
+
+# --- one pass for many rules -----------------------------------------------------------------------
+
+
+def test_the_one_pass_finds_what_each_rule_finds_on_its_own(tmp_path: Path) -> None:
+    """`custom_evaluate.Batch` (generated code) against each rule's own check, on the
+    benchmark's 100 generated rules over a corpus, and over values of every kind."""
+    import sys
+
+    from artifact_lint.custom_evaluate import Member
+    from artifact_lint.loader import Limits
+    from artifact_lint.repository import build_repository, load_artifact_bytes
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from custom_rules import write_rules  # type: ignore[import-not-found]
+    from make_corpus import make_corpus  # type: ignore[import-not-found]
+
+    root = tmp_path / "corpus"
+    make_corpus(root, 60)
+    write_rules(root, 100)
+    (root / "rules" / "odd.yaml").write_text("""\
+rules:
+  ODD001:
+    name: odd-values
+    summary: Values of every kind.
+    then:
+      - {field: evidence.*.value, check: max, value: 1}
+      - {field: evidence.*, check: required}
+      - {field: notes.*, check: max-length, value: 5}
+      - {field: weights.size, check: min, value: 2}
+      - {field: surface.0, check: pattern, value: '^specialists/'}
+      - {field: datasets.*.license, check: enum, value: [mit, 1, true]}
+      - {field: blockers, check: max-items, value: 1}
+      - {field: website, check: absent}
+      - {check: one-of, value: [package, website]}
+""")
+    session = open_session(root)
+    members = [rule.check for rule in session.rules if isinstance(rule.check, Member)]
+    assert len(members) == 96  # the decision rules run on their own
+    odd = ["id: a\nevidence: [{value: .nan}, {value: '58%'}, {value: 2}, null, 3]\nnotes: [abcdef, 1, [x], {}]\n"
+           "weights: {size: '1.5'}\nsurface: [7]\ndatasets: [{license: mit}, {license: 1.0}, {license: True}, x]\n"
+           "blockers: [a, b]\nwebsite: null\n", "id: b\nevidence: {a: 1}\nnotes: x\nweights: [1]\n", "{}\n"]
+    artifacts = [load_artifact_bytes(f"artifacts/odd{i}.yaml", text.encode(), Limits()) for i, text in enumerate(odd)]
+    repo = build_repository(session.root, session.config, session.policy)
+    for artifact in [*repo.artifacts, *artifacts]:
+        for member in members:
+            assert member(artifact, repo) == member.custom.check_artifact(artifact, repo), (member.code, artifact.path)

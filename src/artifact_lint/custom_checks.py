@@ -1,10 +1,5 @@
-"""The checks of declarative rules (`rules/*.yaml`), compiled once and run per artifact.
-
-A rule file's rule becomes a `CustomCheck`: what it looks at (`given`: the artifact,
-each row of one of its row lists, or each package's decision record), the conditions
-under which it applies (`when`) and the checks that must hold (`then`). It is the
-`check` of an ordinary `Rule`, so the engine, the worker processes, selection,
-suppression and every report treat it like a built-in rule.
+"""The vocabulary of declarative rules (`rules/*.yaml`): field paths, the checks of one
+value, messages. `custom_evaluate` runs them over artifacts and decision records.
 
 Values are read from the loaded document (not the validated model), so a field the
 artifact format does not define (`weights.license`) is read like any other. A path is
@@ -13,24 +8,21 @@ mapping); a number for one item.
 
 Every check but `required`, `absent` and `one-of` passes a field that is absent or
 null (pair it with `required`); in `when`, a condition on an absent or null field does
-not hold, except `absent`. Checks run at a few microseconds each: a value is read by
-plain dictionary lookups, tested, and only a failing test builds its message and
-looks up its position.
+not hold, except `absent`. A test's `ok` is the hot path; `why` builds the message only
+for a value that fails.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-from artifact_lint.findings import Position, Problem
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from artifact_lint.models import Policy
-    from artifact_lint.repository import ArtifactFile, Repository
     from artifact_lint.safe_regex import SafePattern
 
 
@@ -116,12 +108,18 @@ def _text_of(value: Any) -> str | None:
 
 def _number(value: Any) -> float | None:
     """A single number as the artifact format reads it (`"58%"` is 0.58), else None."""
-    from artifact_lint.measures import parse_measure
-
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     if isinstance(value, (int, float)):
         return float(value) if math.isfinite(value) else None
+    return _text_number(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_number(value: str) -> float | None:
+    """`_number` of a string (several rules read one value: parsed once)."""
+    from artifact_lint.measures import parse_measure
+
     measure = parse_measure(value)
     if measure.kind != "number":
         return None
@@ -295,6 +293,8 @@ class _Bound(_Typed):
         self.written = written
         self.upper = upper
         self.name = "max" if upper else "min"
+        slack = 1e-9 * max(1.0, abs(bound))  # binary floating point: "58%" is 0.58 exactly as read
+        self.limit = bound + slack if upper else bound - slack
 
     def test(self, value: Any) -> bool:
         if value.__class__ is float or value.__class__ is int:
@@ -303,10 +303,9 @@ class _Bound(_Typed):
             numbers = _numbers(value)
         if not numbers:
             return False
-        slack = 1e-9 * max(1.0, abs(self.bound))
         if self.upper:
-            return all(n <= self.bound + slack for n in numbers)
-        return all(n >= self.bound - slack for n in numbers)
+            return all(n <= self.limit for n in numbers)
+        return all(n >= self.limit for n in numbers)
 
     def why(self, value: Any, field: str, policy: Policy | None) -> str:
         if not _numbers(value):
@@ -457,7 +456,7 @@ class Template:
 # --- reading values --------------------------------------------------------------------
 
 
-def _get(node: Any, parts: Path) -> Any:
+def get_value(node: Any, parts: Path) -> Any:
     """The value at `parts` (no `*`), or MISSING: the hot path."""
     for part in parts:
         if node.__class__ is dict:
@@ -502,208 +501,3 @@ def resolve(node: Any, parts: Path, base: Path = ()) -> Iterator[tuple[Path, Any
             missing_at = (*path, part)
             results.append(((*missing_at, *parts[index + 1:]), MISSING, missing_at))
     yield from results
-
-
-# --- the rule's check ------------------------------------------------------------------
-
-
-class Condition(NamedTuple):
-    parts: Path
-    test: Test
-
-
-class Item(NamedTuple):
-    """One `then` entry: a test of the values at `parts`, or (`one_of`) of which of
-    several fields under `parts` are present."""
-
-    parts: Path
-    test: Test | None
-    template: Template | None
-    one_of: tuple[Path, ...] = ()
-    written: str = ""  # the field as written, for descriptions
-
-
-class Failure(NamedTuple):
-    item: Item
-    path: Path
-    value: Any
-    missing_at: Path | None
-    message: str
-    key: bool = False  # point at the key (a field that must go) rather than the value
-
-
-class CustomCheck:
-    """A declarative rule's check: `check(artifact, repo)`, or `check(repo)` for `given: decision`."""
-
-    def __init__(self, code: str, given: str, conditions: list[Condition], items: list[Item]) -> None:
-        self.code = code
-        self.given = given
-        self.conditions = conditions
-        self.items = items
-        self.scope = "repository" if given == "decision" else "artifact"
-        self.rows = given if given in ROW_LISTS else None
-        self.uses_policy = any(isinstance(c.test, _InPolicy) for c in conditions) or any(
-            isinstance(i.test, _InPolicy) for i in items)
-        self.simple = [not any(p == STAR for p in item.parts) and not item.one_of for item in items]
-        self.examples: tuple[str | None, str | None] = (None, None)  # (fail, pass), YAML text
-
-    def __call__(self, *args: Any) -> list[Problem]:
-        if self.scope == "repository":
-            return self.check_decisions(args[0])
-        return self.check_artifact(args[0], args[1])
-
-    # -- the hot path ------------------------------------------------------------------
-    def check_artifact(self, artifact: ArtifactFile, repo: Repository) -> list[Problem]:
-        document = artifact.document
-        if document is None:
-            return []
-        data = document.data
-        policy = repo.policy_for(artifact) if self.uses_policy else None
-        if self.rows is None:
-            if self.conditions and not self._holds(data, policy):
-                return []
-            failures = self._failures(data, policy)
-            return [self._problem(artifact, (), f, artifact.id) for f in failures] if failures else []
-        rows = data.get(self.rows) if data.__class__ is dict else None
-        if rows.__class__ is not list:
-            return []
-        problems: list[Problem] = []
-        for index, row in enumerate(rows):
-            if row.__class__ is not dict or (self.conditions and not self._holds(row, policy)):
-                continue
-            for failure in self._failures(row, policy):
-                problems.append(self._problem(artifact, (self.rows, index), failure, artifact.id))
-        return problems
-
-    def check_decisions(self, repo: Repository) -> list[Problem]:
-        problems = []
-        for package in repo.packages:
-            record = package.decision
-            if record is None or record.document is None or record.document.data.__class__ is not dict:
-                continue
-            data = record.document.data
-            if self.conditions and not self._holds(data, repo.policy):
-                continue
-            for failure in self._failures(data, repo.policy):
-                problems.append(self._problem(record, (), failure, package.path))
-        return problems
-
-    def _holds(self, data: Any, policy: Policy | None) -> bool:
-        for condition in self.conditions:
-            value = _get(data, condition.parts)
-            test = condition.test
-            if isinstance(test, _InPolicy):
-                if not test.holds_in(value, policy):
-                    return False
-            elif not test.holds(value):
-                return False
-        return True
-
-    def _failures(self, data: Any, policy: Policy | None) -> list[Failure]:
-        failures: list[Failure] = []
-        for item, simple in zip(self.items, self.simple, strict=True):
-            test = item.test
-            if simple:
-                value = _get(data, item.parts)
-                if isinstance(test, _InPolicy):
-                    if test.ok_in(value, policy):
-                        continue
-                elif test.ok(value):  # type: ignore[union-attr]
-                    continue
-            if item.one_of:
-                failure = self._one_of(data, item)
-                if failure is not None:
-                    failures.append(failure)
-                continue
-            assert test is not None
-            for path, value, missing_at in resolve(data, item.parts):
-                passed = test.ok_in(value, policy) if isinstance(test, _InPolicy) else test.ok(value)
-                if not passed:
-                    field = _field(path)
-                    failures.append(Failure(item, path, value, missing_at, test.why(value, field, policy),
-                                            key=test.name == "absent"))
-        return failures
-
-    def _one_of(self, data: Any, item: Item) -> Failure | None:
-        mapping = _get(data, item.parts) if item.parts else data
-        if mapping is MISSING or mapping is None:
-            return None  # nothing to choose in
-        present = [p for p in item.one_of if _get(mapping, p) not in (MISSING, None)]
-        if len(present) == 1:
-            return None
-        names = ", ".join(f"`{_field(p)}`" for p in item.one_of)
-        where = f" in `{_field(item.parts)}`" if item.parts else ""
-        if not present:
-            first = (*item.parts, *item.one_of[0])
-            return Failure(item, first, MISSING, _first_missing(data, first),
-                           f"none of {names} is given{where}; give exactly one")
-        second = (*item.parts, *present[1])
-        return Failure(item, second, _get(data, second), None,
-                       f"{' and '.join(f'`{_field(p)}`' for p in present)} are all given{where};"
-                       " keep exactly one", key=True)
-
-    # -- a failure as a problem (the cold path) ------------------------------------------
-    def _problem(self, source: Any, base: Path, failure: Failure, ident: str | None) -> Problem:
-        path = (*base, *failure.path)
-        field = _field(path)
-        message = failure.message
-        if failure.item.template is not None:
-            message = failure.item.template.fill({"id": ident or "", "field": field, "value": show(failure.value),
-                                          "code": self.code})
-        if failure.missing_at is not None:
-            at = _absent_position(source, (*base, *failure.missing_at))
-        elif failure.key and isinstance(path[-1], str):
-            at = source.position(path, key=True)
-        else:
-            at = source.position(path)
-        return source.problem(path, message, at=at)
-
-    # -- what the rule reads and says --------------------------------------------------
-    def fields(self) -> list[Path]:
-        """Every field path the rule names, from the artifact's top level (`*` for rows)."""
-        if self.given == "decision":
-            return []
-        prefix: Path = (self.rows, STAR) if self.rows else ()
-        found = [(*prefix, *c.parts) for c in self.conditions]
-        for item in self.items:
-            found.append((*prefix, *item.parts))
-            found.extend((*prefix, *item.parts, *p) for p in item.one_of)
-        return [path for path in found if path]
-
-    def describe(self) -> list[str]:
-        """Each `then` entry in words, for `explain`."""
-        lines = []
-        for item in self.items:
-            if item.one_of:
-                names = ", ".join(f"`{_field(p)}`" for p in item.one_of)
-                where = f" in `{item.written}`" if item.written else ""
-                lines.append(f"exactly one of {names}{where} is given")
-            else:
-                assert item.test is not None
-                lines.append(f"`{item.written}` {item.test.describe()}")
-        return lines
-
-
-def _first_missing(data: Any, parts: Path) -> Path | None:
-    for _, value, missing_at in resolve(data, parts):
-        if value is MISSING:
-            return missing_at
-    return None
-
-
-def _field(path: Path) -> str:
-    from artifact_lint.loader import field_path
-
-    return field_path(path)
-
-
-def _absent_position(source: Any, path: Path) -> Position:
-    """The key of the mapping that lacks `path`'s last key (line 1, column 1 for a file's
-    top level; a registry entry's row or heading)."""
-    parent = path[:-1]
-    if not parent:
-        if getattr(source, "origin", "file") == "file":
-            return Position(1, 1)
-        return source.position(())  # type: ignore[no-any-return]
-    return source.position(parent, key=isinstance(parent[-1], str))  # type: ignore[no-any-return]
-

@@ -107,6 +107,7 @@ def load_extra_rules(root: Path, config: Config, builtin: list[Rule],
         for path, shown in paths:
             check_file_path(path, root, "rule file", shown)
             rules.extend(parse_rule_file(read_bytes(path, shown, limits), shown, limits))
+        rules = batched(rules)
     rules.extend(plugin_rules())
     by_code: dict[str, Rule] = {}
     by_name = {rule.name: rule for rule in builtin}
@@ -119,6 +120,17 @@ def load_extra_rules(root: Path, config: Config, builtin: list[Rule],
                               f" {by_name[rule.name].code} ({by_name[rule.name].source}); names are unique")
         by_code[rule.code] = by_name[rule.name] = rule
     return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def batched(rules: list[Rule]) -> list[Rule]:
+    """The rule-file rules with their artifact checks run in one pass (`custom_evaluate.Batch`)."""
+    from artifact_lint.custom_evaluate import Batch, CustomCheck, Member
+
+    checks = [rule.check for rule in rules if isinstance(rule.check, CustomCheck) and rule.scope == "artifact"]
+    if not checks:
+        return rules
+    batch = Batch(checks)  # type: ignore[arg-type]
+    return [rule._replace(check=Member(batch, rule.check)) if rule.check in checks else rule for rule in rules]
 
 
 # --- what other rules need to know ----------------------------------------------------

@@ -18,9 +18,8 @@ from typing import Any, Literal, Union
 
 from pydantic import ConfigDict
 
-from artifact_lint.custom_checks import (
-    CHECKS, GIVEN, NEEDS_VALUE, STAR, Condition, CustomCheck, Item, SpecError, Template, make_test, parse_field,
-)
+from artifact_lint.custom_checks import CHECKS, GIVEN, NEEDS_VALUE, STAR, SpecError, Template, make_test, parse_field
+from artifact_lint.custom_evaluate import Condition, CustomCheck, Item
 from artifact_lint.errors import ConfigError
 from artifact_lint.findings import Position, Severity
 from artifact_lint.loader import Document, LoadError, Limits, PathKey, field_path, load_text
