@@ -19,6 +19,7 @@ tests are read from tuples by index, so nothing a rule file says becomes code.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -239,7 +240,7 @@ def _absent_position(source: Any, path: Path) -> Position:
 
 _EMPTY: dict[str, list[Problem]] = {}
 _FIRST = "\x00"  # where a generated test reads its value first
-_DERIVED_KEY = "custom-rules"
+_BATCHES = itertools.count(1)
 
 
 class Member:
@@ -252,9 +253,10 @@ class Member:
         self.code = custom.code
 
     def __call__(self, artifact: ArtifactFile, repo: Repository) -> list[Problem]:
-        found = artifact._derived.get(_DERIVED_KEY)
+        key = self.batch.key
+        found = artifact._derived.get(key)
         if found is None:
-            found = artifact._derived[_DERIVED_KEY] = self.batch.run(artifact, repo)
+            found = artifact._derived[key] = self.batch.run(artifact, repo)
         return found.get(self.code, [])  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> Any:
@@ -266,6 +268,9 @@ class Batch:
 
     def __init__(self, checks: list[CustomCheck]) -> None:
         self.checks = checks
+        # Where an artifact keeps this batch's results: a record reused under other rules
+        # (the language server's, after a rule file changed) never reads stale ones.
+        self.key = f"custom-rules-{next(_BATCHES)}"
         self.uses_policy = any(c.uses_policy for c in checks)
         self.constants: list[Any] = []
         self._index: dict[int, int] = {}
