@@ -27,7 +27,7 @@ rules:
 
 
 @pytest.mark.asyncio
-async def test_custom_findings_are_diagnostics_and_a_saved_rule_file_is_read_again(client: Client) -> None:
+async def test_custom_findings_are_diagnostics_and_a_saved_rule_file_is_read_again(client: Client) -> None:  # noqa: F811
     root = client.root  # type: ignore[attr-defined]
     (root / "rules").mkdir(exist_ok=True)
     (root / "rules" / "team.yaml").write_text(RULES)
