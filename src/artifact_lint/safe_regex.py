@@ -13,15 +13,18 @@ refused there (exit 2 naming the file, line and key), with the reason:
   that holds alternatives which can start with the same character (`(a|ab)*`);
 - two variable repeats in one sequence that can take the same characters, with
   nothing between them that the first cannot take, where the first could stop
-  anywhere (`\\s*\\s*x`, `a.*b.*c`: write `a[^b]*b.*c`); `\\d+\\.\\d+` and
-  `\\w+\\s+\\w+` are fine.
+  anywhere, both growing with the value (`\\s*\\s*x`, `a.*b.*c`:
+  write `a[^b]*b.*c`); `\\d+\\.\\d+`, `\\w+\\s+\\w+` and `(?:Either )?[A-Z][a-z]+` are fine;
+- more than ten optional parts in a row competing for the same characters (`a?a?a?...`).
 
 Character sets are compared on a sample alphabet (ASCII, Latin-1, a few letters,
 digits and spaces of other scripts, and every character the pattern names), so
 the check errs on the side of refusing. What remains is at worst quadratic in the
-length of the value (a search tries every start), and that length is bounded:
-`MAX_TEXT` characters, beyond which a value is reported as too long to check
-rather than searched (see `custom_checks`). Possessive repeats and atomic groups
+length of the value (a search tries every start), and that length is bounded: a
+value of up to `MAX_TEXT` characters is searched whole; a longer one in overlapping
+windows when the pattern's matches are at most `MAX_WIDTH` characters long (exact,
+and linear in the value's length), and otherwise it fails the check as too long to
+search (`TooLong`, see `custom_checks`). Possessive repeats and atomic groups
 (Python 3.11) never backtrack into themselves and do not count as variable
 repeats for the sequence check.
 """
