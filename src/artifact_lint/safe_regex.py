@@ -401,8 +401,8 @@ class _Analysis:
 def _check_pairs(left: _Info, rest: list[_Info]) -> bool:
     """Refuse a later repeat that competes with `left` for the same characters while
     `left` could stop at any of them (nothing `left` cannot take lies between), when
-    either repeat's length grows with the value; True when such a pair is only of
-    bounded parts (`(?:Either )?[A-Z][a-z]+` has one: a constant factor)."""
+    both repeats' lengths grow with the value (one that does not adds a constant
+    factor); True when such a pair is only of bounded parts, which `_sequence` counts."""
     follow = 0  # the characters that can come right after `left`
     open_ = True  # every item so far can match nothing: `follow` still grows
     bounded_pair = False
