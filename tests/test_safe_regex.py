@@ -17,7 +17,7 @@ CATASTROPHIC = [
     r"(a+)+$", r"(a|aa)*b", r"(a*)*", r"(.*)*", r"(\w+\s?)+$", r"^(\w+)*$", r"(x+x+)+y", r"(.*a){12}",
     r"(a|a)*", r"(\d+|\d+\.\d+)*x", r"^(a+)+?$", r"(?:a?){20}a{20}",  # exponential
     r"\s*\s*x", r"a.*b.*c", r".*.*=.*", r"\w+x\w+y", r"(?:\s|\w)*\s*$", r"^\S+@\S+$",  # polynomial
-    r"a?a?a?a?a?a?a?a?a?a?a?a?a?a?aaaaaaaaaaaaaa",  # exponential in the pattern's size
+    r"a?a?a?a?a?a?a?a?a?a?a?a?a?a?aaaaaaaaaaaaaa", r"a?a?a?a?a?", r"\w+\w?\w?\w?\w?x",  # 2^k per position
     r"(a)\1", r"(?P<x>a)(?P=x)",  # back-references
 ]
 SAFE = [
@@ -25,7 +25,7 @@ SAFE = [
     r"\d+\.\d+", r"\w+\s+\w+", r".*x", r"^https://", r"(?:foo|bar)+", r"^[A-Z][a-z]+", r"^[^@\s]+@\S+$",
     r"^(apache-2\.0|mit|cc-by-4\.0)$", r"(\s*,\s*\w+)+", r"[^b]*b.*c", r"^v\d+(\.\d+){0,2}$", r"hf://\S+",
     r"^\s*$", r"\b\d{1,3}%", r"^(?:Either )?[A-Z][a-z]+(?<!ing)(?<!ed)\b", r"https?://\S+", r"\d{1,3}\.\d{1,3}",
-    "state of the art", r"(?i)^(?:the|an?|this)\b",
+    "state of the art", r"(?i)^(?:the|an?|this)\b", r"\w+\w?\w?\w?x", r"colou?r",
 ]
 HOSTILE_UNITS = ["a", "ab", " a", "a-", "1", "x ", "aab", "a b", "1.", "@", "\t", "Ab", "-", "é"]
 

@@ -15,7 +15,8 @@ refused there (exit 2 naming the file, line and key), with the reason:
   nothing between them that the first cannot take, where the first could stop
   anywhere, both growing with the value (`\\s*\\s*x`, `a.*b.*c`:
   write `a[^b]*b.*c`); `\\d+\\.\\d+`, `\\w+\\s+\\w+` and `(?:Either )?[A-Z][a-z]+` are fine;
-- more than ten optional parts in a row competing for the same characters (`a?a?a?...`).
+- more than three optional or bounded parts in a row competing for the same
+  characters as their neighbours (`a?a?a?a?a?`, `\\w+\\w?\\w?\\w?\\w?x`).
 
 Character sets are compared on a sample alphabet (ASCII, Latin-1, a few letters,
 digits and spaces of other scripts, and every character the pattern names), so
@@ -41,7 +42,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 MAX_TEXT = 2_000  # characters of one value a pattern with unbounded matches searches
 _FEW = 16  # a repeat whose count varies by this much or more counts as unbounded
-_MAX_CHOICES = 10  # optional parts in a row that compete for the same characters
+_MAX_CHOICES = 3  # parts of bounded length in a row that compete for the same characters
 _MAXREPEAT = _sre.MAXREPEAT
 # The sample alphabet: ASCII, Latin-1, and letters, digits, spaces and marks of other
 # scripts that behave differently under \w, \d, \s and case folding.
@@ -384,9 +385,10 @@ class _Analysis:
             if left.long and _check_pairs(left, infos[i + 1:]):
                 choices += 1
         if choices > _MAX_CHOICES:
-            raise UnsafePattern(f"more than {_MAX_CHOICES} optional parts in a row can take the same characters"
-                                " (as in `a?a?a?...`), which takes time exponential in their number; write"
-                                " a bounded repeat such as `a{0,12}` instead")
+            raise UnsafePattern(f"more than {_MAX_CHOICES} optional or bounded parts in a row can take the same"
+                                " characters as their neighbours (as in `a?a?a?a?a?` or `\\w+\\w?\\w?\\w?\\w?x`),"
+                                " which multiplies the time a search takes; write one repeat such as"
+                                " `a{0,4}` instead")
         first = chars = 0
         nullable = True
         for info in infos:
@@ -401,8 +403,8 @@ class _Analysis:
 def _check_pairs(left: _Info, rest: list[_Info]) -> bool:
     """Refuse a later repeat that competes with `left` for the same characters while
     `left` could stop at any of them (nothing `left` cannot take lies between), when
-    both repeats' lengths grow with the value (one that does not adds a constant
-    factor); True when such a pair is only of bounded parts, which `_sequence` counts."""
+    both repeats' lengths grow with the value; True when a pair with a part of bounded
+    length competes (a constant factor each, which `_sequence` counts)."""
     follow = 0  # the characters that can come right after `left`
     open_ = True  # every item so far can match nothing: `follow` still grows
     bounded_pair = False
@@ -415,7 +417,7 @@ def _check_pairs(left: _Info, rest: list[_Info]) -> bool:
                                     " them that the first cannot take (as in `\\s*\\s*x` or `a.*b.*c`),"
                                     " which can take polynomial time; exclude the separator from the first"
                                     " repeat, as in `a[^b]*b.*c`")
-            bounded_pair = bounded_pair or not (left.unbounded or right.unbounded)
+            bounded_pair = True  # a part of bounded length: each such choice doubles the work
         if not right.nullable:
             open_ = False
             if right.chars and not right.chars & left.chars:
