@@ -792,3 +792,12 @@ def test_output_is_the_option_name_everywhere_with_out_kept(clean: Path) -> None
     assert (clean / "imported").is_dir()
     assert cli(clean, "site", "-o", "site-a").code == 0 and (clean / "site-a" / "index.html").is_file()
     assert cli(clean, "site", "--out", "site-b").code == 0 and (clean / "site-b" / "index.html").is_file()
+
+
+def test_rules_and_explain_take_color(clean: Path) -> None:
+    plain = cli(clean, "explain", "AL101", "--color", "never")
+    coloured = cli(clean, "explain", "AL101", "--color", "always")
+    assert plain.code == coloured.code == 0
+    assert "\x1b[" not in plain.stdout and plain.stdout.startswith("# AL101 invalid-state")
+    assert "\x1b[" in coloured.stdout
+    assert "\x1b[" not in cli(clean, "rules", "--color", "never").stdout

@@ -61,6 +61,7 @@ POLICY_OPTION = typer.Option(None, "--policy", metavar="FILE",
                              help="Policy file (default: rules/policy.yaml, else built in).")
 ROOT_OPTION = typer.Option(None, "--root", metavar="DIR", help="Repository root (default: discovered).")
 DEBUG_OPTION = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")
+COLOR_OPTION = typer.Option(Color.auto, "--color", help="Colour output (NO_COLOR is honoured).")
 
 
 def _version(value: bool) -> None:
@@ -207,6 +208,7 @@ def rules(
                                                         " exit 1 naming the rules they disagree with."),
     config: Optional[Path] = CONFIG_OPTION,
     root: Optional[Path] = ROOT_OPTION,
+    color: Color = COLOR_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """List every rule (built in, from rule files and from plugins): code, name, default
@@ -223,7 +225,7 @@ def rules(
         from artifact_lint.custom_rules import rules_in_force
         from artifact_lint.reporters.catalogue import print_rules
 
-        return print_rules(output_format.value, rules_in_force(root, config))
+        return print_rules(output_format.value, rules_in_force(root, config), color.value)
 
     raise typer.Exit(_guard(action, debug))
 
@@ -233,6 +235,7 @@ def explain(
     code: str = typer.Argument(..., help="A rule code such as AL101, or its name."),
     config: Optional[Path] = CONFIG_OPTION,
     root: Optional[Path] = ROOT_OPTION,
+    color: Color = COLOR_OPTION,
 ) -> None:
     """Show a rule's documentation with its failing and passing example."""
 
@@ -240,7 +243,7 @@ def explain(
         from artifact_lint.custom_rules import rules_in_force
         from artifact_lint.reporters.catalogue import explain_rule
 
-        return explain_rule(code, rules_in_force(root, config))
+        return explain_rule(code, rules_in_force(root, config), color.value)
 
     raise typer.Exit(_guard(action, False))
 

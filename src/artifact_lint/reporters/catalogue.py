@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import sys
 
@@ -15,7 +17,13 @@ def rule_rows(rules: list[Rule]) -> list[dict[str, str | None]]:
              "fix": r.fix, "source": r.source} for r in rules]
 
 
-def print_rules(fmt: str, rules: list[Rule] | None = None) -> int:
+def _colour(color: str) -> dict[str, Any]:
+    """rich's console settings for `--color auto|always|never` (NO_COLOR is rich's own)."""
+    return {"force_terminal": True if color == "always" else None,
+            "no_color": True if color == "never" else None}
+
+
+def print_rules(fmt: str, rules: list[Rule] | None = None, color: str = "auto") -> int:
     """The catalogue of `rules` (default: the built-in rules); a `source` column names
     the rule file or plugin of each rule that is not built in."""
     rules = load_rules() if rules is None else rules
@@ -29,13 +37,16 @@ def print_rules(fmt: str, rules: list[Rule] | None = None) -> int:
 
     table = Table(show_lines=False)
     custom = any(r.source != "built-in" for r in rules)
-    for column in ("code", "name", "severity", "fix", *(("source",) if custom else ())):
+    for column in ("code", "severity", "fix"):
         table.add_column(column, no_wrap=True)
-    table.add_column("summary", overflow="fold")
+    table.add_column("name", overflow="fold", ratio=2)
+    if custom:  # a file path may be long: it wraps rather than squeeze the summary out
+        table.add_column("source", overflow="fold", ratio=1)
+    table.add_column("summary", overflow="fold", ratio=3)
     for r in rules:
         source = (escape(r.source),) if custom else ()
-        table.add_row(r.code, r.name, r.severity.value, r.fix or "", *source, escape(r.summary))
-    Console(highlight=False).print(table)
+        table.add_row(r.code, r.severity.value, r.fix or "", r.name, *source, escape(r.summary))
+    Console(highlight=False, **_colour(color)).print(table)
     return 0
 
 
@@ -55,14 +66,14 @@ def rule_markdown(rule: Rule) -> str:
             f"{rule.summary}\n\n{rule.doc}\n")
 
 
-def explain_rule(code: str, rules: list[Rule] | None = None) -> int:
+def explain_rule(code: str, rules: list[Rule] | None = None, color: str = "auto") -> int:
     rule = find_rule(code, load_rules() if rules is None else rules)
     text = rule_markdown(rule)
-    if not sys.stdout.isatty():
-        sys.stdout.write(text)
+    if color == "never" or (not sys.stdout.isatty() and color != "always"):
+        sys.stdout.write(text)  # plain Markdown for pipes and files
         return 0
     from rich.console import Console
     from rich.markdown import Markdown
 
-    Console().print(Markdown(text))
+    Console(**_colour(color)).print(Markdown(text))
     return 0
