@@ -3,7 +3,6 @@ up a rule file saved while it runs (custom-rules.md: "the Language Server")."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -12,7 +11,7 @@ pytest.importorskip("pytest_lsp", reason="pytest-lsp is not installed (pip insta
 from lsprotocol import types  # noqa: E402
 
 from test_server import (  # noqa: E402,F401 - `client` is the fixture
-    ARTIFACT, TIMEOUT, Client, client, codes, open_document, published, uri_of,
+    ARTIFACT, Client, client, codes, open_document, published, republished_after, uri_of,
 )
 
 RULES = """\
@@ -45,11 +44,4 @@ async def test_custom_findings_are_diagnostics_and_a_saved_rule_file_is_read_aga
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[types.FileEvent(
         uri=uri_of(client, "rules/team.yaml"), type=types.FileChangeType.Changed)]))
 
-    async def republished() -> list[types.Diagnostic]:
-        while True:
-            fresh = [p for p in client.published[before:] if p.uri == uri]
-            if fresh:
-                return list(fresh[-1].diagnostics)
-            await asyncio.sleep(0.01)
-
-    assert "QA001" not in codes(await asyncio.wait_for(republished(), TIMEOUT))
+    assert "QA001" not in codes(await republished_after(client, uri, before))
