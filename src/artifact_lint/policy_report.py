@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from artifact_lint.loader import Limits
 from artifact_lint.models import Policy
 from artifact_lint.policy import describe_policy
-from artifact_lint.repository import extend_policy, load_registry
+from artifact_lint.repository import load_registry, policy_with_document
 from artifact_lint.session import Session, open_session
 
 
@@ -25,7 +25,7 @@ def policy_in_force(session: Session) -> Policy:
     if not document.is_file():
         return session.policy
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
-    return extend_policy(session.policy, load_registry(document, session.root, limits))
+    return policy_with_document(session.policy, load_registry(document, session.root, limits))
 
 
 def write_policy(policy: Policy, output_format: str, stream: TextIO) -> None:

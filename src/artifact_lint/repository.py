@@ -557,7 +557,7 @@ def load_registry(path: Path, root: Path, limits: Limits, cache: Path | None = N
     return RegistryFile(relative, read_registry_cached(text, cache), text=text)
 
 
-def extend_policy(policy: Policy, registry: RegistryFile) -> Policy:
+def policy_with_document(policy: Policy, registry: RegistryFile) -> Policy:
     """The policy extended by the registry document's own states and labels tables."""
     from artifact_lint.policy import extend_policy as extend
 
@@ -663,7 +663,7 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
         buffer = buffers.get(relative_posix(files.document, root))
         repo.registry = load_registry(files.document, root, limits, registry_cache if buffer is None else None,
                                       buffer)
-        repo.base_policy, repo.policy = policy, extend_policy(policy, repo.registry)
+        repo.base_policy, repo.policy = policy, policy_with_document(policy, repo.registry)
         if files.document_target:
             repo.targets.add(repo.registry.path)
         # Each artifact is linted once: from its metadata file where there is one (the

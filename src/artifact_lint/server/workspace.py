@@ -38,7 +38,8 @@ from artifact_lint.findings import Finding
 from artifact_lint.loader import Limits
 from artifact_lint.policy import DEFAULT_POLICY_PATH
 from artifact_lint.repository import (ArtifactFile, Repository, _outside_root, build_repository, documented_artifacts,
-                                      extend_policy, load_artifact, load_artifact_bytes, load_registry, relative_posix)
+                                      load_artifact, load_artifact_bytes, load_registry, policy_with_document,
+                                      relative_posix)
 from artifact_lint.rule import Rule
 from artifact_lint.session import Session, open_session
 
@@ -338,7 +339,7 @@ class Workspace:
         repo.registry = load_registry(self.root / relative, self.root, self.limits,
                                       self.registry_cache if buffer is None else None, buffer)
         base = repo.base_policy or repo.policy
-        repo.base_policy, repo.policy = base, extend_policy(base, repo.registry)
+        repo.base_policy, repo.policy = base, policy_with_document(base, repo.registry)
         if document_mode:
             repo.documented = documented_artifacts(repo.registry)
         repo.copy_cache.pop("\x00document", None)
