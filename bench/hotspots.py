@@ -36,12 +36,17 @@ sys.path.insert(0, str(HERE))
 from make_corpus import make_corpus  # noqa: E402
 
 T0 = time.perf_counter()
-import artifact_lint.cli as cli  # noqa: E402
+import artifact_lint.commands.cli as cli  # noqa: E402
 
 cli.prepare_process()
 T_CLI = time.perf_counter() - T0
 T1 = time.perf_counter()
-from artifact_lint import claims, loader, repository, runner, session  # noqa: E402  (what `check` imports)
+from artifact_lint.analysis import claims  # noqa: E402  (what `check` imports)
+from artifact_lint.commands import check as runner  # noqa: E402
+from artifact_lint.engine import session  # noqa: E402
+from artifact_lint.model import repository  # noqa: E402
+from artifact_lint.sources import loader  # noqa: E402
+
 T_RUNNER = time.perf_counter() - T1
 
 ARGV = ["check", "--format", "json", "-q", "--jobs", "1"]  # one process: every phase is seen here
@@ -154,7 +159,7 @@ def phase_table(corpus: Path) -> list[tuple[str, float, int]]:
 
 def print_phases(rows: list[tuple[str, float, int]], stream: Any = sys.stdout, top_rules: int = 12) -> None:
     total = rows[0][1]
-    print(f"imports before the run: artifact_lint.cli {T_CLI:.3f} s, artifact_lint.runner and friends"
+    print(f"imports before the run: artifact_lint.commands.cli {T_CLI:.3f} s, artifact_lint.commands.check and friends"
           f" {T_RUNNER:.3f} s", file=stream)
     fixed = [r for r in rows if not r[0].startswith("rule ")]
     rules = sorted((r for r in rows if r[0].startswith("rule ")), key=lambda r: -r[1])

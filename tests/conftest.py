@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_registry_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Registry cache entries of this run go to a folder of its own, never to ~/.cache."""

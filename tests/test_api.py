@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 
 import artifact_lint
-from conftest import build_fixture_repo
 
 
 def test_check_returns_findings_and_the_exit_code(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 from typer.testing import CliRunner
 
-from artifact_lint.cli import app
-from conftest import build_fixture_repo
+from artifact_lint.commands.cli import app
 
 ARTIFACT = "artifacts/gemma-2b-invoice-fields.yaml"
 

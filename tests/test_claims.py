@@ -9,16 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import shared_dir
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from artifact_lint.claims import (
+from artifact_lint.analysis.claims import (
     _LOWERED_WORD_CUE_RE,
     _TERMINATOR_RE,
     _WORD_CUE_RE,
     ClaimContext,
     CopyField,
     RowMatcher,
+    _lowered_term_re,
+    _term_re,
     baseline_words,
     claim_delta,
     distinctive_tokens,
@@ -28,8 +31,6 @@ from artifact_lint.claims import (
     is_distinctive,
     may_hold_cues,
     name_tokens,
-    _lowered_term_re,
-    _term_re,
     named_rows,
     public_copy,
     resolve_against,
@@ -37,10 +38,9 @@ from artifact_lint.claims import (
     win_claim_labels,
     win_claims_in,
 )
-from artifact_lint.measures import Number, find_deltas
-from artifact_lint.models import Artifact, CompetitionRow, Policy
-from artifact_lint.session import check
-from conftest import shared_dir
+from artifact_lint.analysis.measures import Number, find_deltas
+from artifact_lint.engine.session import check
+from artifact_lint.model.formats import Artifact, CompetitionRow, Policy
 
 SELF, T5, SQLCODER, ARCTIC, HAIKU, QWEN, MLX = range(7)
 

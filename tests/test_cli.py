@@ -13,11 +13,11 @@ from typing import Any, NoReturn
 
 import pytest
 import yaml
+from conftest import BASE, SHARED, build_fixture_repo
 from typer.testing import CliRunner
 
 from artifact_lint import __version__
-from artifact_lint.cli import app
-from conftest import BASE, SHARED, build_fixture_repo
+from artifact_lint.commands.cli import app
 
 ENV = {"NO_COLOR": "1", "COLUMNS": "200", "GITHUB_ACTIONS": None, "FORCE_COLOR": None}
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
@@ -619,7 +619,7 @@ def test_real_process_flushes_a_large_report_before_it_exits(clean: Path) -> Non
 
 def test_under_main_the_check_ends_the_process_itself_once_the_report_is_out(
         clean: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from artifact_lint.runner import CheckOptions, run_check
+    from artifact_lint.commands.check import CheckOptions, run_check
 
     class Ended(BaseException):  # not an error `_guard` would turn into exit 2
         pass
@@ -637,7 +637,7 @@ def test_under_main_the_check_ends_the_process_itself_once_the_report_is_out(
     assert codes == [1] and '"AL004"' in capsys.readouterr().out
     assert run_check(CheckOptions(output_format="json", exit_zero=True)) == 0  # no hook: the code comes back
     # `main` hands the command its exit function through the click context
-    import artifact_lint.cli as cli_module
+    import artifact_lint.commands.cli as cli_module
 
     monkeypatch.setattr(cli_module, "_exit_at_once", exit_process)
     with pytest.raises(Ended):
@@ -695,8 +695,8 @@ def _in_fresh_interpreter(code: str, disable_plugins: str) -> str:
 
 
 def test_pydantic_plugin_loader_stand_in_spares_importlib_metadata() -> None:
-    code = ("import sys; from artifact_lint import cli; cli._skip_pydantic_plugin_loader();"
-            " import artifact_lint.models, typer._adapters;"
+    code = ("import sys; from artifact_lint.commands import cli; cli._skip_pydantic_plugin_loader();"
+            " import artifact_lint.model.formats, typer._adapters;"
             " from pydantic import TypeAdapter; TypeAdapter(int).validate_python(1);"
             " print('importlib.metadata' in sys.modules)")
     assert _in_fresh_interpreter(code, "__all__") == "False"
@@ -704,14 +704,14 @@ def test_pydantic_plugin_loader_stand_in_spares_importlib_metadata() -> None:
 
 
 def test_pydantic_plugin_loader_stand_in_reads_other_names_from_the_real_loader() -> None:
-    code = ("from artifact_lint import cli; cli._skip_pydantic_plugin_loader();"
+    code = ("from artifact_lint.commands import cli; cli._skip_pydantic_plugin_loader();"
             " from pydantic.plugin._loader import get_plugins, PYDANTIC_ENTRY_POINT_GROUP;"
             " print(list(get_plugins()), PYDANTIC_ENTRY_POINT_GROUP)")
     assert _in_fresh_interpreter(code, "__all__") == "[] pydantic"
 
 
 def test_the_cyclic_collector_is_off_during_start_up_and_on_for_the_command() -> None:
-    code = ("import gc, sys; from artifact_lint import cli; cli.prepare_process(); print(gc.isenabled());"
+    code = ("import gc, sys; from artifact_lint.commands import cli; cli.prepare_process(); print(gc.isenabled());"
             " import artifact_lint.reporters.catalogue as catalogue;"
             " catalogue.explain_rule = lambda *args: print(gc.isenabled());"
             " sys.argv = ['artifact-lint', 'explain', 'AL101'];"

@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 
-from artifact_lint.config import (
+from artifact_lint.engine.rule_set import load_rules
+from artifact_lint.errors import ConfigError, ToolError
+from artifact_lint.model.config import (
     Config,
     check_codes,
     find_config,
@@ -16,10 +19,7 @@ from artifact_lint.config import (
     parse_config,
     parse_size,
 )
-from artifact_lint.errors import ConfigError, ToolError
-from artifact_lint.findings import Severity
-from artifact_lint.rule import load_rules
-from conftest import build_fixture_repo
+from artifact_lint.model.findings import Severity
 
 KNOWN = [rule.code for rule in load_rules()]
 TOOL = "[tool.artifact-lint]\n"
@@ -285,7 +285,7 @@ def test_bad_code_on_the_command_line_names_the_option() -> None:
 
 
 def test_severity_prefix_is_rejected_or_applied(tmp_path: Path) -> None:
-    from artifact_lint.session import check
+    from artifact_lint.engine.session import check
 
     root = build_fixture_repo(tmp_path)
     path = root / "artifacts" / "gemma-2b-invoice-fields.yaml"

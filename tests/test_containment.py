@@ -11,9 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from artifact_lint import containment
-from artifact_lint.containment import ReadOnlyFile, append_text, check, remove_empty_folder, remove_file, write_text
 from artifact_lint.errors import ToolError
+from artifact_lint.sources import containment
+from artifact_lint.sources.containment import (
+    ReadOnlyFile,
+    append_text,
+    check,
+    remove_empty_folder,
+    remove_file,
+    write_text,
+)
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from artifact_lint.config import Config
-from artifact_lint.custom_checks import MISSING, SpecError, Template, make_test, parse_field, resolve, show
-from artifact_lint.findings import Problem
-from artifact_lint.loader import Limits
-from artifact_lint.policy import load_policy
-from artifact_lint.repository import Repository, load_artifact_bytes
-from artifact_lint.rule_files import parse_rule_file
+from artifact_lint.custom.checks import MISSING, SpecError, Template, make_test, parse_field, resolve, show
+from artifact_lint.custom.rule_files import parse_rule_file
+from artifact_lint.model.config import Config
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.policy import load_policy
+from artifact_lint.model.repository import Repository, load_artifact_bytes
+from artifact_lint.sources.loader import Limits
 
 POLICY = load_policy(None)
 

@@ -11,12 +11,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from artifact_lint.config import Config
-from artifact_lint.custom_rules import names_known_field, rule_file_paths
-from artifact_lint.session import open_session
 from conftest import build_fixture_repo
 from test_cli import MISTRAL, cli, edit, findings_schema, process
+
+from artifact_lint.custom.loading import names_known_field, rule_file_paths
+from artifact_lint.engine.session import open_session
+from artifact_lint.model.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -390,8 +390,8 @@ def test_names_known_field_matches_stars_and_fields_inside() -> None:
         def fields() -> list[tuple[object, ...]]:
             return [("blockers", "*", "owner", "name"), ("weights", "license")]
 
-    from artifact_lint.findings import Severity
-    from artifact_lint.rule import Rule
+    from artifact_lint.engine.rule_set import Rule
+    from artifact_lint.model.findings import Severity
 
     rule = Rule("QA001", "x", Severity.ERROR, "artifact", "", "", None, Check())  # type: ignore[arg-type]
     config = Config(extra_rules=(rule,))
@@ -450,7 +450,7 @@ def test_our_house_rules_fire_on_what_they_forbid(tmp_path: Path) -> None:
 
 
 def test_the_committed_rules_schema_is_current() -> None:
-    from artifact_lint.rule_files import rules_schema
+    from artifact_lint.custom.rule_files import rules_schema
 
     assert json.loads((ROOT / "schema" / "rules.schema.json").read_text()) == rules_schema(), (
         "run: artifact-lint schema --rules > schema/rules.schema.json")
@@ -464,9 +464,9 @@ def test_the_one_pass_finds_what_each_rule_finds_on_its_own(tmp_path: Path) -> N
     benchmark's 100 generated rules over a corpus, and over values of every kind."""
     import sys
 
-    from artifact_lint.custom_evaluate import Member
-    from artifact_lint.loader import Limits
-    from artifact_lint.repository import build_repository, load_artifact_bytes
+    from artifact_lint.custom.evaluate import Member
+    from artifact_lint.model.repository import build_repository, load_artifact_bytes
+    from artifact_lint.sources.loader import Limits
 
     sys.path.insert(0, str(ROOT / "bench"))
     from custom_rules import write_rules  # type: ignore[import-not-found]

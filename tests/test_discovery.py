@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from artifact_lint.config import Config
-from artifact_lint.discovery import describe_files, path_matches
 from conftest import BASE, build_fixture_repo, shared_dir
 from test_cli import GEMMA, MISTRAL, TERMINAL, Run, cli, edit, process
+
+from artifact_lint.model.config import Config
+from artifact_lint.sources.discovery import describe_files, path_matches
 
 DOC = "docs/factory/public-artifacts.md"
 BAD_STATE = ("state: candidate-current-best", "state: candidate-currnet-best")
@@ -248,7 +248,7 @@ def test_a_bad_exclude_pattern_is_a_config_error(repo: Path) -> None:
 def test_pathspec_is_not_imported_without_patterns_to_match(repo: Path) -> None:
     """The default excludes are plain names and the fixture has no .gitignore: start-up
     stays as fast as before (pathspec costs about 9 ms to import)."""
-    code = ("import sys\nfrom pathlib import Path\nfrom artifact_lint.session import check\n"
+    code = ("import sys\nfrom pathlib import Path\nfrom artifact_lint.engine.session import check\n"
             "check(Path(sys.argv[1]))\nprint('pathspec' in sys.modules)\n")
     run = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
@@ -430,10 +430,10 @@ def test_standard_input_for_an_excluded_file_with_force_exclude(repo: Path) -> N
     write(repo, "artifact-lint.toml", 'extend-exclude = ["legacy-*"]\n')
     args = ("check", "-f", "json", "--stdin-filename", "artifacts/legacy-one.yaml", "-")
     runner_input = {"input": text}
+    from test_cli import ENV
     from typer.testing import CliRunner
 
-    from artifact_lint.cli import app
-    from test_cli import ENV
+    from artifact_lint.commands.cli import app
 
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(repo)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from artifact_lint.policy import default_policy_text
-from artifact_lint.rule import load_rules
+from artifact_lint.engine.rule_set import load_rules
+from artifact_lint.model.policy import default_policy_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 from typer.testing import CliRunner
 
-from artifact_lint import engine
-from artifact_lint.cli import app
-from artifact_lint.rule import is_selected, load_rules
-from conftest import build_fixture_repo
+from artifact_lint.commands.cli import app
+from artifact_lint.engine import lint as engine
+from artifact_lint.engine.rule_set import is_selected, load_rules
 
 
 @pytest.mark.parametrize(("code", "select", "ignore", "expected"), [
@@ -32,20 +32,20 @@ def test_a_crashing_rule_exits_2_naming_the_rule(tmp_path: Path, monkeypatch: py
         yield
 
     rules = [r._replace(check=broken) if r.code == "AL101" else r for r in load_rules()]
-    monkeypatch.setattr("artifact_lint.session.load_rules", lambda: rules)
+    monkeypatch.setattr("artifact_lint.engine.session.load_rules", lambda: rules)
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, ["check"])
     assert result.exit_code == 2
     assert "AL101" in result.output and "--debug" in result.output
     assert "Traceback" not in result.output
     with pytest.raises(engine.RuleCrashed):
-        from artifact_lint.session import check
+        from artifact_lint.engine.session import check
 
         check(root)
 
 
 def test_findings_are_sorted_by_path_line_column_code(tmp_path: Path) -> None:
-    from artifact_lint.session import check
+    from artifact_lint.engine.session import check
 
     root = build_fixture_repo(tmp_path)
     path = root / "artifacts" / "gemma-2b-invoice-fields.yaml"

@@ -9,14 +9,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import BASE, build_fixture_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from artifact_lint.cli import app
-from artifact_lint.fixer import FileFix, FixPlan, apply_fixes, parse_field, plan_fixes, render_scalar
-from artifact_lint.session import check
-from conftest import BASE, build_fixture_repo
+from artifact_lint.commands.cli import app
+from artifact_lint.commands.fixer import FileFix, FixPlan, apply_fixes, parse_field, plan_fixes, render_scalar
+from artifact_lint.engine.session import check
 
 ARTIFACT = "artifacts/gemma-2b-invoice-fields.yaml"
 LABELS = {"Direct": ["direct", "DIRECT", "dIrect"], "Directional": ["directional", "DIRECTIONAL"],
@@ -212,7 +212,7 @@ def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     U+0085 as line breaks, so line numbers alone would place a fix on the wrong line."""
     import yaml
 
-    from artifact_lint import loader
+    from artifact_lint.sources import loader
 
     if request.param == "pure-python":
         overrides = {name: loader._ComposeOnly.__dict__[name] for name in ("resolve", "descend_resolver",

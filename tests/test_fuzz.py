@@ -46,13 +46,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BASE, build_fixture_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from artifact_lint.engine.session import check
 from artifact_lint.reporters._safe import json_text
 from artifact_lint.reporters.json_report import as_dict
-from artifact_lint.session import check
-from conftest import BASE, build_fixture_repo
 
 # --- budget -----------------------------------------------------------------
 
@@ -327,7 +327,7 @@ JSON_MUTATIONS = st.lists(JSON_MUTATION, min_size=1, max_size=5)
 
 def _as_json(relative: str, indent: int | None = 2) -> bytes:
     """A base artifact written as JSON (the same values)."""
-    from artifact_lint.loader import parse_yaml
+    from artifact_lint.sources.loader import parse_yaml
 
     data = parse_yaml((BASE / relative).read_text(encoding="utf-8")).data
     return (json.dumps(data, indent=indent, ensure_ascii=False) + "\n").encode("utf-8")
@@ -455,9 +455,9 @@ def test_tampered_registry_cache_entry_never_fails_a_check(tmp_path_factory: pyt
     check goes on as without the cache, or at least never fails."""
     import hashlib
 
-    from artifact_lint.engine import lint
-    from artifact_lint.repository import build_repository
-    from artifact_lint.session import open_session
+    from artifact_lint.engine.lint import lint
+    from artifact_lint.engine.session import open_session
+    from artifact_lint.model.repository import build_repository
 
     root = document_repo if document_mode else fuzz_repo
     original = (root / DOCUMENT).read_bytes()
@@ -763,7 +763,7 @@ def _fields_and_codes(report: dict[str, Any]) -> Counter[tuple[str, str, str | N
 
 def _outside_values(text: str, paths: list[tuple[str | int, ...]]) -> list[str]:
     """The text with the scalar at each of `paths` taken out: the pieces between them."""
-    from artifact_lint.loader import compose
+    from artifact_lint.sources.loader import compose
 
     root = compose(text)
     spans = []
@@ -791,8 +791,8 @@ def test_fix_round_trip_changes_only_the_fixed_values(fuzz_repo: Path, case: tup
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from artifact_lint.cli import app
-    from artifact_lint.fixer import parse_field
+    from artifact_lint.commands.cli import app
+    from artifact_lint.commands.fixer import parse_field
 
     relative, raw = case
     target = fuzz_repo / relative
@@ -837,7 +837,7 @@ def test_a_tool_error_echoing_a_line_break_is_still_one_line(tmp_path: Path, mon
                                                              config: str) -> None:
     from typer.testing import CliRunner
 
-    from artifact_lint.cli import app
+    from artifact_lint.commands.cli import app
 
     root = build_fixture_repo(tmp_path)
     (root / "artifact-lint.toml").write_text(config)

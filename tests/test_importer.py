@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from artifact_lint.importer import import_document
-from artifact_lint.session import check
 from conftest import shared_dir
+
+from artifact_lint.commands.importer import import_document
+from artifact_lint.engine.session import check
 
 # Findings that only concern the Markdown document, or its own policy tables.
 MARKDOWN_ONLY = {"AL601", "AL602"}
@@ -263,7 +263,7 @@ def test_upstream_import_keeps_what_the_document_says(tmp_path: Path) -> None:
 def test_cli_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from artifact_lint.cli import app
+    from artifact_lint.commands.cli import app
 
     root = _repo(tmp_path)
     monkeypatch.chdir(root)
@@ -286,7 +286,7 @@ LONG_ID = "a" * 300
 def _cli_import(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
-    from artifact_lint.cli import app
+    from artifact_lint.commands.cli import app
 
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, ["import", "docs/factory/public-artifacts.md", *args])

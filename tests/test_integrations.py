@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import build_fixture_repo
 
 PROJECT = Path(__file__).resolve().parents[1]

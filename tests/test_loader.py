@@ -13,9 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from artifact_lint.findings import Position
-from artifact_lint.loader import (Document, Limits, LoadError, SourceMap, field_path, load_text, parse_yaml,
-                                  resolve_plain)
+from artifact_lint.model.findings import Position
+from artifact_lint.sources.loader import (
+    Document,
+    Limits,
+    LoadError,
+    SourceMap,
+    field_path,
+    load_text,
+    parse_yaml,
+    resolve_plain,
+)
 
 
 def _yaml(text: str) -> Document:
@@ -375,7 +383,7 @@ def test_alias_bomb_stops_with_an_error() -> None:
     # or exhaust the test run: the timeout is a safety net, not a measurement.
     code = (
         "import sys\n"
-        "from artifact_lint.loader import load_text, LoadError\n"
+        "from artifact_lint.sources.loader import load_text, LoadError\n"
         "r = load_text(sys.stdin.buffer.read(), '.yaml')\n"
         "print(type(r).__name__, r.position.line if isinstance(r, LoadError) else '', "
         "r.message if isinstance(r, LoadError) else '')\n"

@@ -7,10 +7,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from artifact_lint.measures import (
+from artifact_lint.analysis.measures import (
     _TEXT_NUMBER_RE,
     DELTA_RE,
     Delta,
@@ -23,8 +24,7 @@ from artifact_lint.measures import (
     parse_measure,
     parse_number,
 )
-from artifact_lint.session import check
-from conftest import build_fixture_repo
+from artifact_lint.engine.session import check
 
 # --------------------------------------------------------------------------- measures
 

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import build_fixture_repo, shared_dir
 
-from artifact_lint.engine import Result
-from artifact_lint.findings import Finding, Severity
+from artifact_lint.engine.lint import Result
+from artifact_lint.engine.rule_set import load_rules
+from artifact_lint.model.findings import Finding, Severity
 from artifact_lint.reporters import FORMATS, render
 from artifact_lint.reporters.sarif_report import artifact_uri
 from artifact_lint.reporters.statistics import write_statistics
-from artifact_lint.rule import load_rules
-from conftest import build_fixture_repo, shared_dir
 
 RULES = load_rules()
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"

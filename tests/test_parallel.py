@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 from typer.testing import CliRunner
 
-from artifact_lint.cli import app
-from artifact_lint.parallel import AUTO_THRESHOLD, _WorkQueue, worker_count
-from conftest import build_fixture_repo
+from artifact_lint.commands.cli import app
+from artifact_lint.engine.parallel import AUTO_THRESHOLD, _WorkQueue, worker_count
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,9 +92,9 @@ def test_a_rule_crashing_in_a_worker_exits_2(tmp_path: Path, monkeypatch: pytest
 
 
 def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(tmp_path: Path) -> None:
-    from artifact_lint.loader import Limits
-    from artifact_lint.parallel import CROSS_FILE_FIELDS
-    from artifact_lint.repository import load_artifact
+    from artifact_lint.engine.parallel import CROSS_FILE_FIELDS
+    from artifact_lint.model.repository import load_artifact
+    from artifact_lint.sources.loader import Limits
 
     path = tmp_path / "artifacts" / "x.yaml"
     path.parent.mkdir()
@@ -124,8 +124,8 @@ def test_a_child_keeps_checking_while_the_parent_reads_nothing(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    import artifact_lint.parallel as parallel
-    from artifact_lint.loader import Limits
+    import artifact_lint.engine.parallel as parallel
+    from artifact_lint.sources.loader import Limits
 
     files = [Path(f"artifacts/{index:05}.yaml") for index in range(400)]  # 50 batches of 8
     progress = tmp_path / "batches"
@@ -153,7 +153,7 @@ def test_a_child_keeps_checking_while_the_parent_reads_nothing(tmp_path: Path,
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
 def test_frames_arrive_whole_and_in_order_however_the_pipe_splits_them() -> None:
-    from artifact_lint.parallel import _Crash, _fork, _frame, _receive
+    from artifact_lint.engine.parallel import _Crash, _fork, _frame, _receive
 
     big = ["x" * 1000] * 300  # ~300 kB pickled: more than a pipe holds at once
     frames = _frame(big) + _frame([]) + _frame(_Crash("AL101 (invalid-state)", "RuntimeError: boom"))
@@ -172,7 +172,7 @@ def test_frames_arrive_whole_and_in_order_however_the_pipe_splits_them() -> None
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
 def test_a_worker_that_dies_midway_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import artifact_lint.parallel as parallel
+    import artifact_lint.engine.parallel as parallel
 
     root = _make_corpus(tmp_path / "corpus", 60)
     parent = os.getpid()

@@ -13,9 +13,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from artifact_lint.plugins import GROUP, declared
 from conftest import build_fixture_repo
+
+from artifact_lint.custom.plugins import GROUP, declared
 
 RULE_MODULE = '''\
 """An artifact id starts with the team's prefix.
@@ -177,7 +177,8 @@ def test_without_plugins_a_check_never_imports_importlib_metadata(tmp_path: Path
     """Plugin discovery stays off the hot path: importing importlib.metadata and reading
     every package's metadata costs tens of milliseconds a run."""
     root = build_fixture_repo(tmp_path)
-    code = ("import sys; from artifact_lint import cli; cli.prepare_process(); sys.argv = ['artifact-lint', 'check'];"
+    code = ("import sys; from artifact_lint.commands import cli; cli.prepare_process();"
+            " sys.argv = ['artifact-lint', 'check'];"
             "\ntry:\n    cli.app(standalone_mode=False)\nexcept SystemExit:\n    pass\n"
             "print('importlib.metadata' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import yaml
-
 from conftest import build_fixture_repo
 from test_cli import cli, edit
 

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-
-from artifact_lint.claims import RowMatcher
-from artifact_lint.models import CompetitionRow
-from artifact_lint.public_copy import CopyText, index_claims, json_copy, markdown_copy, may_hold_claims
 from conftest import build_fixture_repo
 from test_cli import cli, edit
+
+from artifact_lint.analysis.claims import RowMatcher
+from artifact_lint.model.formats import CompetitionRow
+from artifact_lint.sources.public_copy import CopyText, index_claims, json_copy, markdown_copy, may_hold_claims
 
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
 MISTRAL = "artifacts/mistral-7b-ticket-triage.yaml"
@@ -45,7 +45,7 @@ def test_a_delta_column_makes_each_row_a_claim_over_the_other_system() -> None:
 
 
 def test_json_strings_are_copy_and_keys_are_not() -> None:
-    from artifact_lint.loader import load_text
+    from artifact_lint.sources.loader import load_text
 
     document = load_text(b'{"notes": ["beats X"], "beats": 3, "nested": {"a": "text"}}', ".json")
     found = json_copy("r.json", document.data, document.positions)

@@ -9,15 +9,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from artifact_lint import registry_cache
-from artifact_lint.cli import app
-from artifact_lint.registry_cache import decode, encode, entry_path, read_registry_cached
-from artifact_lint.registry_doc import read_registry
-from conftest import build_fixture_repo
+from artifact_lint.commands.cli import app
+from artifact_lint.sources.registry import cache as registry_cache
+from artifact_lint.sources.registry.cache import decode, encode, entry_path, read_registry_cached
+from artifact_lint.sources.registry.reader import read_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 UPSTREAM = ROOT.parent / "shared" / "corpus" / "upstream"
@@ -50,7 +50,7 @@ def test_a_hit_does_not_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     def no_parsing(_text: str) -> None:
         raise AssertionError("parsed although the entry was there")
 
-    monkeypatch.setattr("artifact_lint.registry_doc.read_registry", no_parsing)
+    monkeypatch.setattr("artifact_lint.sources.registry.reader.read_registry", no_parsing)
     assert read_registry_cached(text, tmp_path) == expected
 
 
@@ -239,8 +239,8 @@ _ENDLESS = """
 import os, resource, sys, json
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 from pathlib import Path
-from artifact_lint.registry_cache import entry_path, read_registry_cached
-from artifact_lint.registry_doc import read_registry
+from artifact_lint.sources.registry.cache import entry_path, read_registry_cached
+from artifact_lint.sources.registry.reader import read_registry
 text, folder = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2])
 entry = entry_path(folder, text)
 entry.symlink_to(sys.argv[3])

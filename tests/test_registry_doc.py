@@ -9,18 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import shared_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from artifact_lint.findings import Position
-from artifact_lint.loader import Document
-from artifact_lint.models import Artifact
-from artifact_lint.registry_doc import DocArtifact, RegistryDocument, read_registry
-from artifact_lint.registry_markdown import ROW, cell_text, parser, reduce_inline
-from artifact_lint.registry_reading import is_command, is_self_row, prose_figure
-
-from conftest import shared_dir
+from artifact_lint.model.findings import Position
+from artifact_lint.model.formats import Artifact
+from artifact_lint.sources.loader import Document
+from artifact_lint.sources.registry.markdown import ROW, cell_text, parser, reduce_inline
+from artifact_lint.sources.registry.reader import DocArtifact, RegistryDocument, read_registry
+from artifact_lint.sources.registry.reading import is_command, is_self_row, prose_figure
 
 
 def _doc(text: str) -> RegistryDocument:

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from artifact_lint.engine import Result
-from artifact_lint.findings import Finding, Fix, Severity, content_key
-from artifact_lint.reporters import FORMATS, render
-from artifact_lint.reporters import github_report, markdown_report, sarif_report
-from artifact_lint.rule import load_rules
-from artifact_lint.session import check
 from conftest import build_fixture_repo, shared_dir
+
+from artifact_lint.engine.lint import Result
+from artifact_lint.engine.rule_set import load_rules
+from artifact_lint.engine.session import check
+from artifact_lint.model.findings import Finding, Fix, Severity, content_key
+from artifact_lint.reporters import FORMATS, github_report, markdown_report, render, sarif_report
 
 RULES = load_rules()
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
@@ -77,7 +76,7 @@ def _mixed_result() -> Result:
 
 
 def test_every_format_is_registered_and_renders(linted: tuple[Path, Result]) -> None:
-    from artifact_lint.cli import OutputFormat
+    from artifact_lint.commands.cli import OutputFormat
 
     _, result = linted
     assert {f.value for f in OutputFormat} == set(FORMATS)

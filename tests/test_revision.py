@@ -10,12 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import build_fixture_repo
 from typer.testing import CliRunner
 
-from artifact_lint.cli import app
+from artifact_lint.commands.cli import app
+from artifact_lint.engine.revision import checkout_tree
 from artifact_lint.errors import ToolError
-from artifact_lint.revision import checkout_tree
-from conftest import build_fixture_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import build_fixture_repo
 
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
@@ -802,7 +801,7 @@ def _unreadable_below(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 def test_a_package_folder_that_cannot_be_listed_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from artifact_lint.cli import app
+    from artifact_lint.commands.cli import app
 
     root = build_fixture_repo(tmp_path)
     _unreadable_below(monkeypatch, root / PACKAGE)
@@ -819,7 +818,7 @@ def test_a_package_folder_that_cannot_be_listed_is_a_finding(tmp_path: Path, mon
 
 def test_a_package_subfolder_that_cannot_be_listed_is_a_finding(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from artifact_lint.session import check
+    from artifact_lint.engine.session import check
 
     root = build_fixture_repo(tmp_path)
     (root / PACKAGE / "runs").mkdir()
@@ -846,8 +845,8 @@ def test_a_mode_000_package_folder_is_a_finding(tmp_path: Path) -> None:
 def test_a_specialists_folder_that_cannot_be_looked_at_is_exit_2(tmp_path: Path) -> None:
     """Found by fuzzing the configuration: a `specialists` name too long to stat was an
     internal error (OSError from Path.is_dir); it is exit 2 naming the folder."""
+    from artifact_lint.engine.session import check
     from artifact_lint.errors import ToolError
-    from artifact_lint.session import check
 
     root = build_fixture_repo(tmp_path)
     (root / "artifact-lint.toml").write_text(f'specialists = "{"a" * 300}"\n')
@@ -859,7 +858,7 @@ def test_a_path_holding_nul_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     """Found by fuzzing `decision.json`: `evidence_sources: ["\\u0000"]` ended the run with
     `ValueError: embedded null byte` from os.lstat (AL404 crashed); a surface path
     `"x\\0"` and a configured `specialists` holding NUL took the same way."""
-    from artifact_lint.session import check
+    from artifact_lint.engine.session import check
 
     root = build_fixture_repo(tmp_path)
     set_evidence_sources(root, "\x00")

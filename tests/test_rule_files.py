@@ -9,10 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
-from artifact_lint.rule_files import RuleFileError, parse_rule_file, rules_schema
 from conftest import build_fixture_repo
 from test_cli import cli
+
+from artifact_lint.custom.rule_files import RuleFileError, parse_rule_file, rules_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

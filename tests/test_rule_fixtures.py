@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from artifact_lint.rule import load_rules
-from artifact_lint.session import check
 from conftest import FIXTURES, build_fixture_repo, load_expect, matches
+
+from artifact_lint.engine.rule_set import load_rules
+from artifact_lint.engine.session import check
 
 RULES = load_rules()
 CODES = [rule.code for rule in RULES]

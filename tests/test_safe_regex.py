@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from artifact_lint.safe_regex import MAX_TEXT, MAX_WIDTH, TooLong, UnsafePattern, compile_pattern
+from artifact_lint.custom.safe_regex import MAX_TEXT, MAX_WIDTH, TooLong, UnsafePattern, compile_pattern
 
 CATASTROPHIC = [
     r"(a+)+$", r"(a|aa)*b", r"(a*)*", r"(.*)*", r"(\w+\s?)+$", r"^(\w+)*$", r"(x+x+)+y", r"(.*a){12}",
@@ -51,7 +51,7 @@ def test_hostile_values_cannot_hang_an_accepted_pattern() -> None:
     """Every accepted pattern against values built to defeat it, at the longest length
     searched whole, in a child process: a hang fails the test instead of the suite."""
     code = (
-        "import sys; from artifact_lint.safe_regex import compile_pattern, MAX_TEXT\n"
+        "import sys; from artifact_lint.custom.safe_regex import compile_pattern, MAX_TEXT\n"
         f"patterns = {SAFE!r}\nunits = {HOSTILE_UNITS!r}\n"
         "for p in patterns:\n"
         "    c = compile_pattern(p)\n"

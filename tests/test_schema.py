@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
-from artifact_lint.schema import artifact_schema
 from conftest import BASE
+
+from artifact_lint.model.schema import artifact_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "schema" / "artifact.schema.json"
@@ -18,8 +18,8 @@ OWN = sorted((ROOT / "artifacts").glob("*.yaml"))
 
 
 def _own_policy():  # type: ignore[no-untyped-def]
-    from artifact_lint.policy_report import policy_in_force
-    from artifact_lint.session import open_session
+    from artifact_lint.commands.policy import policy_in_force
+    from artifact_lint.engine.session import open_session
 
     return policy_in_force(open_session(ROOT))
 
@@ -30,9 +30,8 @@ def test_committed_schema_is_current() -> None:
 
 
 def test_state_and_label_are_enums_of_the_policy_in_force(tmp_path: Path) -> None:
-    from test_cli import cli
-
     from conftest import build_fixture_repo
+    from test_cli import cli
 
     root = build_fixture_repo(tmp_path)
     doc = root / "docs" / "factory" / "public-artifacts.md"

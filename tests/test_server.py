@@ -17,12 +17,11 @@ import pytest
 
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is not installed (pip install -e '.[test]')")
 
+from conftest import build_fixture_repo  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from pygls.protocol import default_converter  # noqa: E402
 from pygls.uris import from_fs_path  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
-
-from conftest import build_fixture_repo  # noqa: E402
 
 ARTIFACT = "artifacts/gemma-2b-invoice-fields.yaml"
 TIMEOUT = 60  # the first lint loads the repository; a slow CI machine may take a while
@@ -329,7 +328,7 @@ async def test_a_saved_policy_change_is_picked_up(client: Client) -> None:
     uri = open_document(client, ARTIFACT, text)
     assert "AL101" in codes(await published(client, uri, 1))
     (root / "rules").mkdir(exist_ok=True)
-    from artifact_lint.policy import default_policy_text
+    from artifact_lint.model.policy import default_policy_text
 
     policy = default_policy_text().decode() + ""
     policy = policy.replace("states:\n", "states:\n  shelved: {meaning: \"Kept, not worked on.\"}\n", 1)
@@ -385,7 +384,7 @@ async def test_the_registry_document_is_linted_from_its_buffer(client: Client) -
 
 
 def test_check_never_imports_the_language_server(base_repo: Path) -> None:
-    code = ("import sys; from artifact_lint.cli import app;"
+    code = ("import sys; from artifact_lint.commands.cli import app;"
             " app(['check', '-f', 'concise'], standalone_mode=False);"
             " print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')"
             " or m.startswith('artifact_lint.server')))")
@@ -442,7 +441,7 @@ def test_the_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
 
 
 def test_severities_codes_and_ranges_of_diagnostics() -> None:
-    from artifact_lint.findings import Finding, Severity
+    from artifact_lint.model.findings import Finding, Severity
     from artifact_lint.server.diagnostics import Lines, Spans, to_diagnostic
 
     text = "id: x\nstate: 'Parked'  # quoted\nnotes:\n  - one\n"

@@ -3,15 +3,20 @@ up a rule file saved while it runs (custom-rules.md: "the Language Server")."""
 
 from __future__ import annotations
 
-
 import pytest
 
 pytest.importorskip("pytest_lsp", reason="pytest-lsp is not installed (pip install -e '.[test]')")
 
 from lsprotocol import types  # noqa: E402
-
 from test_server import (  # noqa: E402,F401 - `client` is the fixture
-    ARTIFACT, Client, client, codes, open_document, published, republished_after, uri_of,
+    ARTIFACT,
+    Client,
+    client,
+    codes,
+    open_document,
+    published,
+    republished_after,
+    uri_of,
 )
 
 RULES = """\

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import build_fixture_repo
 from typer.testing import CliRunner
 
-from artifact_lint.cli import app
-from artifact_lint.site import bar
-from conftest import build_fixture_repo
+from artifact_lint.commands.cli import app
+from artifact_lint.commands.site import bar
 
 ROOT = Path(__file__).resolve().parents[1]
 OWN = sorted((ROOT / "artifacts").glob("*.yaml"))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from artifact_lint.findings import Finding, Severity
-from artifact_lint.session import check
-from artifact_lint.suppression import directive_problems, find_directives
 from conftest import build_fixture_repo
+
+from artifact_lint.engine.session import check
+from artifact_lint.engine.suppression import directive_problems, find_directives
+from artifact_lint.model.findings import Finding, Severity
 
 ARTIFACT = "artifacts/gemma-2b-invoice-fields.yaml"
 KNOWN = ["AL101", "AL201", "AL206"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from artifact_lint.session import check
 from conftest import shared_dir
+
+from artifact_lint.engine.session import check
 
 VERSIONS = ["00a7e3f", "b1d8637", "174cd32"]
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_dir
 from test_cli import cli
 
@@ -345,7 +344,7 @@ def test_the_false_classes_quote_the_document() -> None:
 
 def test_no_upstream_name_in_the_source() -> None:
     """Rules stay general: no artifact id of the upstream document appears in src/."""
-    from artifact_lint.registry_doc import read_registry
+    from artifact_lint.sources.registry.reader import read_registry
 
     ids = {entry.id for version in VERSIONS for entry in read_registry(_document(version)).artifacts}
     source = Path(__file__).resolve().parents[1] / "src" / "artifact_lint"

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
-
-from artifact_lint.models import Artifact, Decision, Policy
-from artifact_lint.validation import SchemaIssue, Validated, validate
 from conftest import BASE
+
+from artifact_lint.model.formats import Artifact, Decision, Policy
+from artifact_lint.model.validation import SchemaIssue, Validated, validate
 
 REQUIRED_TOP = ["id", "type", "state", "public_value", "publishable_now", "evidence",
                 "competition", "blockers", "next_release_action", "provenance"]

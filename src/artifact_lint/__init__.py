@@ -17,7 +17,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     if name in ("Finding", "Severity"):
-        from artifact_lint import findings
+        from artifact_lint.model import findings
 
         return getattr(findings, name)
     if name == "ToolError":

@@ -1,3 +1,3 @@
-from artifact_lint.cli import main
+from artifact_lint.commands.cli import main
 
 main()

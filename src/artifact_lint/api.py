@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from artifact_lint.findings import Finding, Severity
+from artifact_lint.model.findings import Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def check(root: str | os.PathLike[str] = ".", paths: Sequence[str] | None = None
           select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
           fail_on: str | None = None, baseline: str | os.PathLike[str] | None = None) -> Result:
     """Lint the repository at `root` (its configured paths, or `paths` relative to it)."""
-    from artifact_lint.runner import CheckOptions, lint_only
+    from artifact_lint.commands.check import CheckOptions, lint_only
 
     options = CheckOptions(
         paths=list(paths or []), root=Path(root), config=_path(config), policy=_path(policy),

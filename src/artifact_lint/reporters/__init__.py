@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import IO, Any
 
-from artifact_lint.engine import Result
+from artifact_lint.engine.lint import Result
 from artifact_lint.reporters._safe import JSON_ERRORS, encodable
 
 FORMATS = ("table", "concise", "json", "sarif", "github", "junit", "markdown")

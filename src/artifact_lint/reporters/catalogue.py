@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import sys
+from typing import Any
 
+from artifact_lint.engine.rule_set import Rule, load_rules
 from artifact_lint.errors import ToolError
-from artifact_lint.rule import Rule, load_rules
 from artifact_lint.suggest import did_you_mean
 
 

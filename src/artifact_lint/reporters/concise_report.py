@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from artifact_lint.engine import Result
+from artifact_lint.engine.lint import Result
 from artifact_lint.reporters._safe import visible
 from artifact_lint.reporters.summary import summary_line
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from artifact_lint.engine import Result
+from artifact_lint.engine.lint import Result
 from artifact_lint.reporters._safe import visible
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}

@@ -21,8 +21,8 @@ import xml.etree.ElementTree as ET
 from typing import IO, Any
 
 from artifact_lint import __version__
-from artifact_lint.engine import Result
-from artifact_lint.findings import Finding
+from artifact_lint.engine.lint import Result
+from artifact_lint.model.findings import Finding
 
 SUITE = "artifact-lint"
 # Everything outside XML 1.0's Char production, and the characters `_safe.visible` escapes

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import IO, Any
 
 from artifact_lint import __version__
-from artifact_lint.engine import Result
-from artifact_lint.findings import Finding, Severity
+from artifact_lint.engine.lint import Result
+from artifact_lint.model.findings import Finding, Severity
 from artifact_lint.reporters._safe import visible
 
 ROW_BUDGET = 200 * 1024

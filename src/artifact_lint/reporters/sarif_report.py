@@ -34,8 +34,8 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from artifact_lint import __version__
-from artifact_lint.engine import Result
-from artifact_lint.findings import Finding, content_key
+from artifact_lint.engine.lint import Result
+from artifact_lint.model.findings import Finding, content_key
 from artifact_lint.reporters._safe import json_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -200,7 +200,7 @@ def _srcroot(result: Result) -> dict[str, Any]:
 
 def as_sarif(result: Result, rules: list[Any]) -> dict[str, Any]:
     if not rules:
-        from artifact_lint.rule import load_rules
+        from artifact_lint.engine.rule_set import load_rules
 
         rules = load_rules()
     descriptors = [rule_descriptor(rule) for rule in rules]

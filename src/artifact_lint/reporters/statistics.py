@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import IO
 
-from artifact_lint.engine import Result
+from artifact_lint.engine.lint import Result
 from artifact_lint.reporters._safe import encodable, visible
 
 

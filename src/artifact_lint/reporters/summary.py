@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from artifact_lint.engine import Result
-from artifact_lint.findings import Severity
+from artifact_lint.engine.lint import Result
+from artifact_lint.model.findings import Severity
 
 
 def _plural(count: int, word: str) -> str:

@@ -22,8 +22,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import IO, Any
 
-from artifact_lint.engine import Result
-from artifact_lint.findings import Finding, Severity
+from artifact_lint.engine.lint import Result
+from artifact_lint.model.findings import Finding, Severity
 from artifact_lint.reporters._safe import visible
 from artifact_lint.reporters.summary import summary_line
 

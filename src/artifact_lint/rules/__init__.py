@@ -1,1 +1,1 @@
-"""One module per rule; see `artifact_lint.rule` for the module contract."""
+"""One module per rule; see `artifact_lint.engine.rule_set` for the module contract."""

@@ -6,11 +6,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
-from artifact_lint.claims import WinClaim, find_copy_claims, find_win_claims
-from artifact_lint.findings import Position, Problem, Severity
-from artifact_lint.models import StatePolicy
-from artifact_lint.public_copy import IndexClaim, PublicCopy, copy_of
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.analysis.claims import WinClaim, find_copy_claims, find_win_claims
+from artifact_lint.model.findings import Position, Problem, Severity
+from artifact_lint.model.formats import StatePolicy
+from artifact_lint.model.repository import ArtifactFile, Repository
+from artifact_lint.sources.public_copy import IndexClaim, PublicCopy, copy_of
 
 PUBLIC_URL = re.compile(r"^(https://|hf://)\S+$")
 ANY_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.custom_rules import names_known_field
-from artifact_lint.findings import Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.custom.loading import names_known_field
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 
 CODE = "AL004"
 NAME = "unknown-field"

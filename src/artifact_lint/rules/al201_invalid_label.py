@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Fix, Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.model.findings import Fix, Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.suggest import closest, quoted_list
 
 CODE = "AL201"

@@ -61,10 +61,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.claims import RowMatcher, resolve_against, win_claim_labels
-from artifact_lint.findings import Problem, Severity
-from artifact_lint.models import CompetitionRow
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.analysis.claims import RowMatcher, resolve_against, win_claim_labels
+from artifact_lint.model.findings import Problem, Severity
+from artifact_lint.model.formats import CompetitionRow
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
 from artifact_lint.suggest import quoted_list
 

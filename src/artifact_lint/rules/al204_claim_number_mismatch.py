@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.claims import (
+from artifact_lint.analysis.claims import (
     GateDifference,
     RowMatcher,
     claim_delta,
@@ -57,9 +57,9 @@ from artifact_lint.claims import (
     resolve_against,
     win_claim_labels,
 )
-from artifact_lint.findings import Problem
-from artifact_lint.measures import Delta, Number, format_number, parse_delta
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.analysis.measures import Delta, Number, format_number, parse_delta
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
 
 CODE = "AL204"

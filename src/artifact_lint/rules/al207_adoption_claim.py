@@ -30,11 +30,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from artifact_lint.claims import public_copy, split_sentences
-from artifact_lint.findings import Problem
-from artifact_lint.repository import ArtifactFile, Repository
-from artifact_lint.public_copy import has_adoption_words
+from artifact_lint.analysis.claims import public_copy, split_sentences
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import public_copy_of
+from artifact_lint.sources.public_copy import has_adoption_words
 
 CODE = "AL207"
 NAME = "adoption-claim"

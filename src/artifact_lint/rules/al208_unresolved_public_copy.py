@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Position, Problem
-from artifact_lint.public_copy import configured_copy
-from artifact_lint.repository import Repository
+from artifact_lint.model.findings import Position, Problem
+from artifact_lint.model.repository import Repository
+from artifact_lint.sources.public_copy import configured_copy
 from artifact_lint.suggest import did_you_mean
 
 CODE = "AL208"

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import state_policy
 
 CODE = "AL301"

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Problem
-from artifact_lint.repository import Repository
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import Repository
 
 CODE = "AL402"
 NAME = "package-not-shipped"

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Position, Problem
-from artifact_lint.loader import PathKey
-from artifact_lint.models import Decision
-from artifact_lint.repository import DecisionFile, Repository
+from artifact_lint.model.findings import Position, Problem
+from artifact_lint.model.formats import Decision
+from artifact_lint.model.repository import DecisionFile, Repository
+from artifact_lint.sources.loader import PathKey
 
 CODE = "AL403"
 NAME = "invalid-decision"

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Position, Problem
-from artifact_lint.repository import Repository
+from artifact_lint.model.findings import Position, Problem
+from artifact_lint.model.repository import Repository
 from artifact_lint.rules._shared import artifact_references, named_packages
 
 CODE = "AL405"

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import is_absolute
 from artifact_lint.suggest import did_you_mean
 

@@ -31,8 +31,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from artifact_lint.findings import Position, Problem
-from artifact_lint.repository import Repository
+from artifact_lint.model.findings import Position, Problem
+from artifact_lint.model.repository import Repository
 
 CODE = "AL504"
 NAME = "large-file-in-metadata"

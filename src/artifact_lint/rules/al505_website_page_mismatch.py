@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Fix, Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.model.findings import Fix, Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 
 CODE = "AL505"
 NAME = "website-page-mismatch"

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 
 CODE = "AL507"
 NAME = "missing-dataset-license"

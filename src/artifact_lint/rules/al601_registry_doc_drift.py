@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Position, Problem
-from artifact_lint.repository import ArtifactFile, Repository
+from artifact_lint.model.findings import Position, Problem
+from artifact_lint.model.repository import ArtifactFile, Repository
 
 CODE = "AL601"
 NAME = "registry-doc-drift"

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from artifact_lint.findings import Position, Problem
-from artifact_lint.repository import Repository
+from artifact_lint.model.findings import Position, Problem
+from artifact_lint.model.repository import Repository
 
 CODE = "AL602"
 NAME = "policy-doc-drift"

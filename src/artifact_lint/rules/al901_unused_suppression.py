@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from artifact_lint.findings import Problem
-from artifact_lint.suppression import Directive
+from artifact_lint.engine.suppression import Directive
+from artifact_lint.model.findings import Problem
 
 if TYPE_CHECKING:  # a baseline is read only when one is given
-    from artifact_lint.baseline import Entry
+    from artifact_lint.engine.baseline import Entry
 
 CODE = "AL901"
 NAME = "unused-suppression"

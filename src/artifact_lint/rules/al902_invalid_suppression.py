@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.findings import Problem
-from artifact_lint.repository import Repository
-from artifact_lint.rule import rule_codes
-from artifact_lint.suppression import directive_problems
+from artifact_lint.engine.rule_set import rule_codes
+from artifact_lint.engine.suppression import directive_problems
+from artifact_lint.model.findings import Problem
+from artifact_lint.model.repository import Repository
 
 CODE = "AL902"
 NAME = "invalid-suppression"

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
-from artifact_lint.findings import Finding
-from artifact_lint.loader import Limits
+from artifact_lint.model.findings import Finding
 from artifact_lint.server.diagnostics import Snapshot, overlaps
+from artifact_lint.sources.loader import Limits
 
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.artifact-lint"
 KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL]
@@ -38,7 +38,7 @@ def fixed_edit(snapshot: Snapshot, findings: list[Finding], limits: Limits) -> t
     None when none can be applied."""
     if snapshot.suffix not in _FIXABLE_SUFFIXES:
         return None
-    from artifact_lint.fixer import fix_text
+    from artifact_lint.commands.fixer import fix_text
 
     before = snapshot.text
     after, applied, _ = fix_text(before, findings, snapshot.suffix, limits)

@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 
 from lsprotocol import types
 
-from artifact_lint.findings import Finding, Severity
-from artifact_lint.loader import PathKey
+from artifact_lint.model.findings import Finding, Severity
+from artifact_lint.sources.loader import PathKey
 
 SOURCE = "artifact-lint"
 BOM = "\ufeff"
@@ -126,7 +126,7 @@ class Spans:
         self.keys: list[_Span] = []
         if suffix not in (".yaml", ".yml", ".json"):
             return
-        from artifact_lint.loader import compose
+        from artifact_lint.sources.loader import compose
 
         try:
             root = compose(text.removeprefix(BOM))
@@ -212,7 +212,7 @@ def under(field: str | None, path: PathKey) -> bool:
     """Whether a finding's `field` is the key at `path` or a value below it."""
     if not field:
         return False
-    from artifact_lint.loader import field_path
+    from artifact_lint.sources.loader import field_path
 
     name = field_path(path)
     return field == name or field.startswith((name + ".", name + "["))

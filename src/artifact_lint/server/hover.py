@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from artifact_lint.rule import Rule
+from artifact_lint.engine.rule_set import Rule
 from artifact_lint.server.diagnostics import Snapshot, contains, under
 
 

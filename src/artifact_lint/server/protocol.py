@@ -67,7 +67,7 @@ class ArtifactLintServer(LanguageServer):
 
     def workspace_for(self, root: Path) -> Workspace:
         if root not in self.roots:
-            from artifact_lint.registry_cache import cache_folder
+            from artifact_lint.sources.registry.cache import cache_folder
 
             self.roots[root] = Workspace(root, registry_cache=cache_folder())
         return self.roots[root]
@@ -75,7 +75,7 @@ class ArtifactLintServer(LanguageServer):
     def locate(self, uri: str, roots: dict[Path, Path] | None = None) -> tuple[Workspace, str] | None:
         """The workspace of a document and its root-relative path; None outside any root.
         `roots` keeps the root found for each folder across calls (a burst of file events)."""
-        from artifact_lint.config import find_root
+        from artifact_lint.model.config import find_root
 
         path_text = to_fs_path(uri) if uri.startswith("file:") else None
         if not path_text:
@@ -240,7 +240,7 @@ def make_server() -> ArtifactLintServer:
             except Exception:  # noqa: BLE001 - without watchers, saves still reload settings
                 log.warning("the client did not register the file watchers", exc_info=True)
         # Load each workspace folder's repository now, so that the first file opened is linted at once.
-        from artifact_lint.config import find_root
+        from artifact_lint.model.config import find_root
 
         for folder in ls._folders():
             try:

@@ -30,18 +30,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artifact_lint.config import Config
-from artifact_lint.discovery import CONFIG_NAMES, METADATA_SUFFIXES, RULES_FOLDER, Finder, glob_regex, normalise
-from artifact_lint.engine import Result, lint
+from artifact_lint.engine.lint import Result, lint
+from artifact_lint.engine.rule_set import Rule
+from artifact_lint.engine.session import Session, open_session
 from artifact_lint.errors import ToolError
-from artifact_lint.findings import Finding
-from artifact_lint.loader import Limits
-from artifact_lint.policy import DEFAULT_POLICY_PATH
-from artifact_lint.repository import (ArtifactFile, Repository, _outside_root, build_repository, documented_artifacts,
-                                      load_artifact, load_artifact_bytes, load_registry, policy_with_document,
-                                      relative_posix)
-from artifact_lint.rule import Rule
-from artifact_lint.session import Session, open_session
+from artifact_lint.model.config import Config
+from artifact_lint.model.findings import Finding
+from artifact_lint.model.policy import DEFAULT_POLICY_PATH
+from artifact_lint.model.repository import (
+    ArtifactFile,
+    Repository,
+    _outside_root,
+    build_repository,
+    documented_artifacts,
+    load_artifact,
+    load_artifact_bytes,
+    load_registry,
+    policy_with_document,
+    relative_posix,
+)
+from artifact_lint.sources.discovery import CONFIG_NAMES, METADATA_SUFFIXES, RULES_FOLDER, Finder, glob_regex, normalise
+from artifact_lint.sources.loader import Limits
 
 # A stat that says a file on disk is the one read before: kind, size, mtime, inode.
 _StatKey = tuple[int, int, int, int]
@@ -201,7 +210,7 @@ class Workspace:
             artifacts.append(artifact)
             artifacts.sort(key=lambda a: a.path)
         if self._copy_of is not None:
-            from artifact_lint.public_copy import copy_files
+            from artifact_lint.sources.public_copy import copy_files
 
             self._copy_of[artifact.path] = copy_files(artifact, repo)
             self._owners = None
@@ -258,7 +267,7 @@ class Workspace:
         if repo is None:
             return {}
         if self._copy_of is None:
-            from artifact_lint.public_copy import copy_files
+            from artifact_lint.sources.public_copy import copy_files
 
             self._copy_of = {artifact.path: copy_files(artifact, repo) for artifact in repo.artifacts}
             self._owners = None
@@ -277,7 +286,7 @@ class Workspace:
         repo = self.repo
         if repo is None:
             return set()
-        from artifact_lint.public_copy import configured_copy, copy_files
+        from artifact_lint.sources.public_copy import configured_copy, copy_files
 
         paths = {repo.config.package_index}
         for files in configured_copy(repo).values():

@@ -1,0 +1,6 @@
+"""Model: the formats as pydantic models, the policy, configuration and the repository.
+
+`formats` holds the file formats (one model is validator and JSON Schema), `validation`
+turns pydantic errors into issues, `config` and `policy` what a run is told, `findings` what
+rules report, and `repository` the loaded repository every rule reads.
+"""
