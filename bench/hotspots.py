@@ -44,8 +44,8 @@ T1 = time.perf_counter()
 from artifact_lint.analysis import claims  # noqa: E402  (what `check` imports)
 from artifact_lint.commands import check as runner  # noqa: E402
 from artifact_lint.engine import session  # noqa: E402
-from artifact_lint.model import repository  # noqa: E402
-from artifact_lint.sources import loader  # noqa: E402
+from artifact_lint.model import build, load  # noqa: E402
+from artifact_lint.sources import files, loader  # noqa: E402
 
 T_RUNNER = time.perf_counter() - T1
 
@@ -133,13 +133,13 @@ def phase_table(corpus: Path) -> list[tuple[str, float, int]]:
     phases = Phases()
     phases.wrap(runner, "open_session", "session: config, policy, rule modules")
     phases.wrap(runner, "build_repository", "load repository (all of it)")
-    phases.wrap(repository, "_read_limited", "  read bytes")
+    phases.wrap_everywhere(files.read_limited, "  read bytes")
     phases.wrap(loader, "compose", "  libyaml compose")
     phases.wrap(loader, "parse_yaml", "  compose + build values/positions")
-    phases.wrap(repository, "validate", "  pydantic validation (validate())")
-    phases.wrap(repository, "load_registry", "  registry document (cache, else markdown-it)")
-    phases.wrap(repository, "collect", "  collect paths (os.walk)")
-    phases.wrap(repository, "_lstat_below", "  containment and file kind (lstat per part)")
+    phases.wrap(load, "validate", "  pydantic validation (validate())")
+    phases.wrap(build, "load_registry", "  registry document (cache, else markdown-it)")
+    phases.wrap(build, "collect", "  collect paths (os.walk)")
+    phases.wrap_everywhere(files.lstat_below, "  containment and file kind (lstat per part)")
     phases.wrap(runner, "lint", "lint (all rules, sort)")
     phases.wrap_rules()
     phases.wrap_everywhere(claims.find_win_claims, "  find_win_claims (inside rules)")

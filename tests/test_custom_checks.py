@@ -14,7 +14,8 @@ from artifact_lint.custom.rule_files import parse_rule_file
 from artifact_lint.model.config import Config
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.policy import load_policy
-from artifact_lint.model.repository import Repository, load_artifact_bytes
+from artifact_lint.model.load import load_artifact_bytes
+from artifact_lint.model.repository import Repository
 from artifact_lint.sources.loader import Limits
 
 POLICY = load_policy(None)

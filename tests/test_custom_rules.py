@@ -465,7 +465,8 @@ def test_the_one_pass_finds_what_each_rule_finds_on_its_own(tmp_path: Path) -> N
     import sys
 
     from artifact_lint.custom.evaluate import Member
-    from artifact_lint.model.repository import build_repository, load_artifact_bytes
+    from artifact_lint.model.build import build_repository
+    from artifact_lint.model.load import load_artifact_bytes
     from artifact_lint.sources.loader import Limits
 
     sys.path.insert(0, str(ROOT / "bench"))

@@ -457,7 +457,7 @@ def test_tampered_registry_cache_entry_never_fails_a_check(tmp_path_factory: pyt
 
     from artifact_lint.engine.lint import lint
     from artifact_lint.engine.session import open_session
-    from artifact_lint.model.repository import build_repository
+    from artifact_lint.model.build import build_repository
 
     root = document_repo if document_mode else fuzz_repo
     original = (root / DOCUMENT).read_bytes()

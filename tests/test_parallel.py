@@ -93,7 +93,7 @@ def test_a_rule_crashing_in_a_worker_exits_2(tmp_path: Path, monkeypatch: pytest
 
 def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(tmp_path: Path) -> None:
     from artifact_lint.engine.parallel import CROSS_FILE_FIELDS
-    from artifact_lint.model.repository import load_artifact
+    from artifact_lint.model.load import load_artifact
     from artifact_lint.sources.loader import Limits
 
     path = tmp_path / "artifacts" / "x.yaml"

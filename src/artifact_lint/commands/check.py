@@ -18,7 +18,8 @@ from artifact_lint.engine.session import Session, open_session
 from artifact_lint.errors import ToolError
 from artifact_lint.model.config import check_codes, check_file_path, find_root
 from artifact_lint.model.findings import Finding, Severity, content_key
-from artifact_lint.model.repository import Repository, build_repository
+from artifact_lint.model.build import build_repository
+from artifact_lint.model.repository import Repository
 
 if TYPE_CHECKING:
     from artifact_lint.sources.containment import Target

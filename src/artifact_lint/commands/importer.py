@@ -24,7 +24,8 @@ from typing import Any
 from artifact_lint.errors import ToolError
 from artifact_lint.model.formats import Artifact
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH
-from artifact_lint.model.repository import ArtifactFile, documented_artifacts, load_registry
+from artifact_lint.model.load import documented_artifacts, load_registry
+from artifact_lint.model.repository import ArtifactFile
 from artifact_lint.model.validation import validate
 from artifact_lint.sources.loader import Limits
 

@@ -14,7 +14,8 @@ from typing import Any, TextIO
 from artifact_lint.engine.session import Session, open_session
 from artifact_lint.model.formats import Policy
 from artifact_lint.model.policy import describe_policy
-from artifact_lint.model.repository import load_registry, policy_with_document
+from artifact_lint.model.build import policy_with_document
+from artifact_lint.model.load import load_registry
 from artifact_lint.sources.loader import Limits
 
 

@@ -38,7 +38,8 @@ from artifact_lint.errors import ToolError
 from artifact_lint.model.findings import Finding, Severity
 from artifact_lint.model.formats import SLUG_PATTERN, Artifact, Policy
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH
-from artifact_lint.model.repository import ArtifactFile, Repository, build_repository
+from artifact_lint.model.build import build_repository
+from artifact_lint.model.repository import ArtifactFile, Repository
 
 FORMAT_VERSION = 1
 PAGE = "artifacts/{id}/index.html"

@@ -28,7 +28,9 @@ from typing import NamedTuple, NoReturn
 from artifact_lint.engine.rule_set import Rule
 from artifact_lint.engine.suppression import find_directives
 from artifact_lint.errors import ToolError
-from artifact_lint.model.repository import ArtifactFile, LoadMany, Repository, load_artifact
+from artifact_lint.model.build import LoadMany
+from artifact_lint.model.load import load_artifact
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.sources.loader import Limits
 
 # The top-level fields the cross-file rules read (AL006, AL405, AL503, AL601);

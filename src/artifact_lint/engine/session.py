@@ -15,7 +15,8 @@ from artifact_lint.errors import ToolError
 from artifact_lint.model.config import Config, check_file_path, load_config
 from artifact_lint.model.formats import Policy
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH, load_policy
-from artifact_lint.model.repository import Repository, build_repository
+from artifact_lint.model.build import build_repository
+from artifact_lint.model.repository import Repository
 
 
 @dataclass

@@ -37,19 +37,11 @@ from artifact_lint.errors import ToolError
 from artifact_lint.model.config import Config
 from artifact_lint.model.findings import Finding
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH
-from artifact_lint.model.repository import (
-    ArtifactFile,
-    Repository,
-    _outside_root,
-    build_repository,
-    documented_artifacts,
-    load_artifact,
-    load_artifact_bytes,
-    load_registry,
-    policy_with_document,
-    relative_posix,
-)
+from artifact_lint.model.build import build_repository, policy_with_document
+from artifact_lint.model.load import documented_artifacts, load_artifact, load_artifact_bytes, load_registry
+from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.sources.discovery import CONFIG_NAMES, METADATA_SUFFIXES, RULES_FOLDER, Finder, glob_regex, normalise
+from artifact_lint.sources.files import outside_root, relative_posix
 from artifact_lint.sources.loader import Limits
 
 # A stat that says a file on disk is the one read before: kind, size, mtime, inode.
@@ -174,7 +166,7 @@ class Workspace:
 
     def _load_many(self, repo: Repository, paths: list[Path],
                    limits: Limits) -> Callable[[], list[ArtifactFile]]:
-        """`repository.LoadMany` that reuses the record of every file unchanged on disk."""
+        """`build.LoadMany` that reuses the record of every file unchanged on disk."""
 
         def wait() -> list[ArtifactFile]:
             loaded = []
@@ -324,7 +316,7 @@ class Workspace:
 
     def _reload_artifact(self, relative: str) -> None:
         path = self.root / relative
-        if relative in self.buffers and not _outside_root(path, self.root):  # as build_repository reads it
+        if relative in self.buffers and not outside_root(path, self.root):  # as build_repository reads it
             self._put(load_artifact_bytes(relative, self._bytes(relative), self.limits))
             self._all_targets.add(relative)
             return
