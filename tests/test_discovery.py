@@ -1,5 +1,6 @@
 """Which files `check` reads (artifact-format §1.1; cli.md, "Which files `check` reads"):
 artifact folders, excludes, .gitignore files, document mode, each artifact linted once.
+Tests `sources/discovery.py` and the matching it uses, `sources/patterns.py`.
 
 Every test runs the command line as a user would, in a fixture repository in tmp_path
 (in process with typer's runner; a real process where start-up or a hang matters).
@@ -18,7 +19,8 @@ from conftest import BASE, build_fixture_repo, shared_dir
 from test_cli import GEMMA, MISTRAL, TERMINAL, Run, cli, edit, process
 
 from artifact_lint.model.config import Config
-from artifact_lint.sources.discovery import describe_files, path_matches
+from artifact_lint.sources.discovery import describe_files
+from artifact_lint.sources.patterns import path_matches
 
 DOC = "docs/factory/public-artifacts.md"
 BAD_STATE = ("state: candidate-current-best", "state: candidate-currnet-best")

@@ -12,7 +12,7 @@ from artifact_lint.errors import ToolError
 from artifact_lint.model.config import Config
 from artifact_lint.model.findings import Finding, Problem, Severity
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.sources.discovery import path_matches
+from artifact_lint.sources.patterns import path_matches
 
 if TYPE_CHECKING:
     from artifact_lint.engine.baseline import Baseline, Entry

@@ -40,9 +40,10 @@ from artifact_lint.model.policy import DEFAULT_POLICY_PATH
 from artifact_lint.model.build import build_repository, policy_with_document
 from artifact_lint.model.load import documented_artifacts, load_artifact, load_artifact_bytes, load_registry
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.sources.discovery import CONFIG_NAMES, METADATA_SUFFIXES, RULES_FOLDER, Finder, glob_regex, normalise
+from artifact_lint.sources.discovery import CONFIG_NAMES, METADATA_SUFFIXES, RULES_FOLDER, Finder, normalise
 from artifact_lint.sources.files import outside_root, relative_posix
 from artifact_lint.sources.loader import Limits
+from artifact_lint.sources.patterns import glob_regex
 
 # A stat that says a file on disk is the one read before: kind, size, mtime, inode.
 _StatKey = tuple[int, int, int, int]
