@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from artifact_lint.custom.checks import (
     MISSING,
@@ -93,7 +93,7 @@ class CustomCheck:
         self.given = given
         self.conditions = conditions
         self.items = items
-        self.scope = "repository" if given == "decision" else "artifact"
+        self.scope: Literal["artifact", "repository"] = "repository" if given == "decision" else "artifact"
         self.rows = given if given in ROW_LISTS else None
         self.uses_policy = any(isinstance(c.test, _InPolicy) for c in conditions) or any(
             isinstance(i.test, _InPolicy) for i in items)

@@ -101,7 +101,7 @@ class Finding:
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
-            return self._compared() == other._compared()  # type: ignore[attr-defined]
+            return self._compared() == other._compared()  # narrowed by the class test
         return NotImplemented
 
     def __hash__(self) -> int:

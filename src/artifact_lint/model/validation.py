@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from artifact_lint.model.formats import required_names
 from artifact_lint.sources.loader import PathKey, field_path
@@ -92,7 +93,7 @@ def _get(data: Any, path: PathKey) -> Any:
     return data
 
 
-def _invalid_message(path: PathKey, value: Any, errors: list[dict[str, Any]]) -> str:
+def _invalid_message(path: PathKey, value: Any, errors: list[ErrorDetails]) -> str:
     name = field_path(path) or "the file"
     types = [e["type"] for e in errors]
     if "finite_number" in types:
@@ -107,11 +108,11 @@ def _invalid_message(path: PathKey, value: Any, errors: list[dict[str, Any]]) ->
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
         return f"`{name}` is {_kind_of(value)}; expected one of {expected}{hint}"
-    wanted = []
+    wanted: list[str] = []
     for t in types:
-        text = _EXPECTED.get(t)
-        if text and text not in wanted:
-            wanted.append(text)
+        expected_text = _EXPECTED.get(t)
+        if expected_text and expected_text not in wanted:
+            wanted.append(expected_text)
     if not wanted:
         return f"`{name}` is invalid: {errors[0]['msg']}"
     return f"`{name}` should be {' or '.join(wanted)}, not {_kind_of(value)}"
@@ -129,10 +130,11 @@ def _prune(data: Any, path: PathKey, pruned: set[PathKey]) -> None:
     if not path:
         return
     parent = _get(data, path[:-1])
+    last = path[-1]
     if isinstance(parent, dict):
-        parent.pop(path[-1], None)
-    elif isinstance(parent, list):
-        parent[path[-1]] = {}
+        parent.pop(last, None)
+    elif isinstance(parent, list) and isinstance(last, int):  # a path into a list ends in an index
+        parent[last] = {}
 
 
 def missing_fields(model: BaseModel) -> list[PathKey]:
@@ -234,7 +236,7 @@ def validate(model_cls: type[M], data: dict[str, Any]) -> Validated[M]:
         except ValidationError as exc:
             if working is data:
                 working = copy.deepcopy(data)
-            by_path: dict[PathKey, list[dict[str, Any]]] = {}
+            by_path: dict[PathKey, list[ErrorDetails]] = {}
             for error in exc.errors(include_url=False):
                 loc = tuple(error["loc"])
                 if error["type"] == "extra_forbidden":

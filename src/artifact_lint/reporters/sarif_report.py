@@ -68,7 +68,8 @@ def information_uri() -> str | None:
             url = url.strip()
             if url.startswith(("https://", "http://")):
                 return url
-        home = metadata("artifact-lint").get("Home-page")
+        # The first Home-page, as `Message.get` gives it (the protocol declares `get` from Python 3.12 only).
+        home = (metadata("artifact-lint").get_all("Home-page") or [None])[0]
         if home and home.startswith(("https://", "http://")):
             return str(home)
     except Exception:  # noqa: BLE001 - metadata is optional (e.g. running from a checkout)
@@ -176,8 +177,8 @@ def _result(finding: Finding, index: int, fingerprint: str, *, suppressed: bool)
         }],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint, GITHUB_FINGERPRINT_KEY: fingerprint},
     }
-    properties = {key: value for key, value in
-                  (("field", finding.field), ("artifact", finding.artifact)) if value is not None}
+    properties: dict[str, object] = {key: value for key, value in
+                                      (("field", finding.field), ("artifact", finding.artifact)) if value is not None}
     if finding.fix is not None:
         properties["fix"] = {"safe": finding.fix.safe, "description": finding.fix.description}
     if properties:

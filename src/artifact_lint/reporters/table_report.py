@@ -112,8 +112,8 @@ def _by_file(findings: list[Finding], paint: _Paint) -> str:
     for (path, severity), count in pairs.items():
         counts.setdefault(path, {})[severity] = count
     lines = ["", paint("Findings by file:", "1")]
-    for path, count in sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0])):
-        said = ", ".join(f"{count[s]} {s}{'s' if count[s] != 1 else ''}" for s in ("error", "warning", "info")
-                         if s in count)
+    for path, by_severity in sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0])):
+        said = ", ".join(f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 else ''}"
+                         for s in ("error", "warning", "info") if s in by_severity)
         lines.append(f"  {visible(path)}: {said}")
     return "\n".join(lines) + "\n\n"

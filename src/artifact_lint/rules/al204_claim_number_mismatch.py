@@ -127,12 +127,12 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
         if structured.gate and structured.gate.strip() != (rows[index].gate or "").strip():
             continue  # the row's score was measured on another gate: nothing to subtract
         path = ("claims", position, "delta")
-        delta = claim_delta(structured.delta)
-        if delta is None:
+        claimed = claim_delta(structured.delta)
+        if claimed is None:
             yield artifact.problem(
                 path, f"`delta` `{structured.delta}` is neither a number in the gate's units"
                       " (`0.047`) nor a delta in points (`+4.7 points`), so it cannot be checked")
             continue
         diff = gate_difference(model, index)
-        if diff is not None and not diff.accepts(delta):
-            yield artifact.problem(path, _structured_message(structured.delta, delta, diff))
+        if diff is not None and not diff.accepts(claimed):
+            yield artifact.problem(path, _structured_message(structured.delta, claimed, diff))

@@ -39,7 +39,7 @@ SCOPE = "repository"
 
 
 def check(repo: Repository) -> Iterator[Problem]:
-    referenced = set()
+    referenced: set[str] = set()
     sources = [artifact.document.data for artifact in repo.artifacts if artifact.document is not None]
     if repo.registry is not None and repo.registry.document is not None:
         sources += [entry.data for entry in repo.registry.document.artifacts]

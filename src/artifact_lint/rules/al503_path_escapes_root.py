@@ -51,7 +51,8 @@ def check(repo: Repository) -> Iterator[Problem]:
         model = artifact.model
         if model is None:
             continue
-        references = [(("surface", i), s) for i, s in enumerate(model.surface or [])]
+        references: list[tuple[tuple[str | int, ...], str]] = [
+            (("surface", i), s) for i, s in enumerate(model.surface or [])]
         if model.package:
             references.append((("package",), model.package))
         for path, value in references:
@@ -64,8 +65,8 @@ def check(repo: Repository) -> Iterator[Problem]:
             yield Problem(path=package.path, position=Position(1, 1),
                           message=f"package folder `{package.path}` is a link that leaves the repository root;"
                                   " nothing in it was read: commit the package inside the repository")
-    for package, record, model in repo.decisions():
-        for index, source in enumerate(model.evidence_sources or []):
+    for package, record, decision in repo.decisions():
+        for index, source in enumerate(decision.evidence_sources or []):
             text = source.strip()
             if text and not ANY_URL.match(text) and evidence_source_escapes(repo, package.path, text):
                 yield record.problem(("evidence_sources", index),

@@ -72,9 +72,9 @@ def check(repo: Repository) -> Iterator[Problem]:
         return
     rows = {row.id: row for row in registry.document.list_rows}
     files: dict[str, ArtifactFile] = {}
-    for artifact in repo.artifacts:
-        if artifact.model is not None and artifact.model.id:
-            files.setdefault(artifact.model.id, artifact)
+    for loaded in repo.artifacts:
+        if loaded.model is not None and loaded.model.id:
+            files.setdefault(loaded.model.id, loaded)
     folder = _artifacts_folder(repo)
     for artifact_id, row in rows.items():
         where = Position(row.line, 1)
