@@ -1,5 +1,6 @@
 """Public copy beyond the metadata (artifact-format §7): what is read, where it stands, and
-the rules that read it, through the command line."""
+the rules that read it, through the command line. Tests `sources/public_copy.py` and the
+modules it reads with, `sources/copy_text.py` and `sources/package_index.py`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from test_cli import cli, edit
 
 from artifact_lint.analysis.claims import RowMatcher
 from artifact_lint.model.formats import CompetitionRow
-from artifact_lint.sources.public_copy import CopyText, index_claims, json_copy, markdown_copy, may_hold_claims
+from artifact_lint.sources.copy_text import CopyText, json_copy, markdown_copy, may_hold_claims
+from artifact_lint.sources.package_index import index_claims
 
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
 MISTRAL = "artifacts/mistral-7b-ticket-triage.yaml"

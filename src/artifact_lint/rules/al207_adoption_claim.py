@@ -34,7 +34,7 @@ from artifact_lint.analysis.claims import public_copy, split_sentences
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import public_copy_of
-from artifact_lint.sources.public_copy import has_adoption_words
+from artifact_lint.sources.copy_text import has_adoption_words
 
 CODE = "AL207"
 NAME = "adoption-claim"
