@@ -271,7 +271,7 @@ class Member:
         found = artifact._derived.get(key)
         if found is None:
             found = artifact._derived[key] = self.batch.run(artifact, repo)
-        return found.get(self.code, [])  # type: ignore[no-any-return]
+        return found.get(self.code, [])
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.custom, name)

@@ -129,7 +129,7 @@ def batched(rules: list[Rule]) -> list[Rule]:
     checks = [rule.check for rule in rules if isinstance(rule.check, CustomCheck) and rule.scope == "artifact"]
     if not checks:
         return rules
-    batch = Batch(checks)  # type: ignore[arg-type]
+    batch = Batch(checks)
     return [rule._replace(check=Member(batch, rule.check)) if rule.check in checks else rule for rule in rules]
 
 

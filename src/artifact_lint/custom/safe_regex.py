@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 try:  # Python 3.11+
     from re import _parser as _sre  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre
 
 MAX_TEXT = 2_000  # characters of one value a pattern with unbounded matches searches
 _FEW = 16  # a repeat whose count varies by this much or more counts as unbounded

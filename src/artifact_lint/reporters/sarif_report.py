@@ -64,7 +64,7 @@ def information_uri() -> str | None:
         from importlib.metadata import metadata
 
         for entry in metadata("artifact-lint").get_all("Project-URL") or []:
-            _, _, url = entry.partition(",")
+            _, _, url = str(entry).partition(",")  # typeshed gives the headers as Any
             url = url.strip()
             if url.startswith(("https://", "http://")):
                 return url

@@ -75,7 +75,7 @@ def _unlabelled_rows(artifact: ArtifactFile, missing: list[PathKey]) -> list[int
     rows = model.competition if model is not None and model.competition else []
     lacking = {path[1] for path in missing if len(path) == 3 and path[0] == "competition"
                and path[2] in ("label", "readout")}
-    return [index for index in sorted(lacking)  # type: ignore[type-var]
+    return [index for index in sorted(lacking)
             if isinstance(index, int) and index < len(rows) and rows[index].gate
             and (("competition", index, "label") in missing) and (("competition", index, "readout") in missing)]
 

@@ -414,7 +414,7 @@ class Workspace:
         else:
             owners = self.owners().get(relative, set())
             targets = {path for path in owners if path in self._all_targets}
-        view = _WarmRepository(**{name: getattr(repo, name) for name in _REPOSITORY_FIELDS},  # type: ignore[arg-type]
+        view = _WarmRepository(**{name: getattr(repo, name) for name in _REPOSITORY_FIELDS},
                                known_inside=self._inside)
         view.targets = targets
         result = lint(view, self.session.rules)
