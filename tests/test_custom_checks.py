@@ -1,4 +1,5 @@
-"""The vocabulary of rule files (`custom_checks.py`): paths, checks, `when`, messages, positions."""
+"""The vocabulary of rule files (`custom/checks.py`, `custom/value_checks.py`): paths, checks,
+`when`, messages, positions."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from artifact_lint.custom.checks import MISSING, SpecError, Template, make_test, parse_field, resolve, show
+from artifact_lint.custom.checks import MISSING, SpecError, Template, parse_field, resolve, show
+from artifact_lint.custom.value_checks import make_test
 from artifact_lint.custom.rule_files import parse_rule_file
 from artifact_lint.model.config import Config
 from artifact_lint.model.findings import Problem
-from artifact_lint.model.policy import load_policy
 from artifact_lint.model.load import load_artifact_bytes
+from artifact_lint.model.policy import load_policy
 from artifact_lint.model.repository import Repository
 from artifact_lint.sources.loader import Limits
 

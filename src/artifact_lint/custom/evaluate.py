@@ -23,24 +23,8 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from artifact_lint.custom.checks import (
-    MISSING,
-    ROW_LISTS,
-    STAR,
-    Path,
-    Template,
-    Test,
-    _Absent,
-    _Bound,
-    _Enum,
-    _InPolicy,
-    _Length,
-    _Pattern,
-    _Required,
-    get_value,
-    resolve,
-    show,
-)
+from artifact_lint.custom.checks import MISSING, ROW_LISTS, STAR, Path, Template, get_value, resolve, show
+from artifact_lint.custom.value_checks import Test, _Absent, _Bound, _Enum, _InPolicy, _Length, _Pattern, _Required
 from artifact_lint.model.findings import Position, Problem
 
 if TYPE_CHECKING:

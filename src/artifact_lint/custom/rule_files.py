@@ -18,7 +18,8 @@ from typing import Any, Literal, Union
 
 from pydantic import ConfigDict
 
-from artifact_lint.custom.checks import CHECKS, GIVEN, NEEDS_VALUE, STAR, SpecError, Template, make_test, parse_field
+from artifact_lint.custom.checks import CHECKS, GIVEN, NEEDS_VALUE, STAR, SpecError, Template, parse_field
+from artifact_lint.custom.value_checks import make_test
 from artifact_lint.custom.evaluate import Condition, CustomCheck, Item
 from artifact_lint.engine.rule_set import CUSTOM_CODE_RE, NAME_RE, Rule
 from artifact_lint.errors import ConfigError
