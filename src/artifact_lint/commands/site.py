@@ -15,13 +15,12 @@ and in packages no artifact names belong to no artifact and block no page
 `export` writes the machine-readable index the site is rendered from: one JSON
 object with `version`, `tool`, `generated_from` and `artifacts` (each with the
 validated data, per-severity finding counts, whether it is publishable, what
-blocks it, and the display values the templates use).
+blocks it, and the display values the templates use). `site_render.py` writes the pages.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -32,17 +31,16 @@ from typing import Any, TextIO
 from artifact_lint import __version__
 from artifact_lint.analysis.measures import Number, parse_measure
 from artifact_lint.commands.check import CheckOptions, apply_command_line, check_targets, resolve_root
+from artifact_lint.commands.site_render import PAGE, check_out, render
 from artifact_lint.engine.lint import Result, lint
 from artifact_lint.engine.session import Session, open_session
-from artifact_lint.errors import ToolError
+from artifact_lint.model.build import build_repository
 from artifact_lint.model.findings import Finding, Severity
 from artifact_lint.model.formats import SLUG_PATTERN, Artifact, Policy
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH
-from artifact_lint.model.build import build_repository
 from artifact_lint.model.repository import ArtifactFile, Repository
 
 FORMAT_VERSION = 1
-PAGE = "artifacts/{id}/index.html"
 _SLUG = re.compile(SLUG_PATTERN)
 # A number as YAML or JSON writes it, read back from the source to keep its digits (`0.860`).
 _WRITTEN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -394,112 +392,11 @@ def report_withheld(built: Built, stream: TextIO) -> None:
               " block no page; `artifact-lint check` reports them", file=stream)
 
 
-# --------------------------------------------------------------------------- rendering
-
-
-def environment() -> Any:
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    env = Environment(loader=PackageLoader("artifact_lint", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    env.filters["pct"] = lambda share: f"{(share or 0.0) * 100:.1f}"
-    return env
-
-
-def _check_out(out: Path, root: Path, configured: tuple[str, ...]) -> Path:
-    """The output folder with links resolved, refused when writing there would overwrite or
-    pollute the sources, or when it is not a folder. Nothing is created here."""
-    given = out if out.is_absolute() else Path.cwd() / out
-    target = Path(os.path.realpath(given))
-    real_root = Path(os.path.realpath(root))
-    if target == real_root or target in real_root.parents:
-        raise ToolError(f"--out `{out}` is the repository root or above it; choose a folder such as `site/`")
-    for relative in configured:
-        source = Path(os.path.realpath(real_root / relative))
-        pages = target / "artifacts"
-        if source == target or source in target.parents or source == pages or pages in source.parents:
-            raise ToolError(f"--out `{out}` overlaps the artifact folder `{relative}`; choose a folder such as"
-                            " `site/`")
-    if os.path.lexists(given) and not os.path.isdir(given):
-        raise ToolError(f"--out `{out}` exists and is not a folder")
-    return target
-
-
-def _pages_folder(out: Path, shown: str) -> Path | None:
-    """`out/artifacts` when it is a folder inside `out` (links resolved), None when absent; a
-    link leading out of `out`, or anything but a folder, is a `ToolError`: nothing is removed
-    or written through it."""
-    pages = out / "artifacts"
-    if not os.path.lexists(pages):
-        return None
-    if not os.path.realpath(pages).startswith(str(out).rstrip(os.sep) + os.sep):
-        raise ToolError(f"site folder `{shown}/artifacts` leads outside the output folder `{shown}` through a link;"
-                        " nothing was written or removed")
-    if not os.path.isdir(pages):
-        raise ToolError(f"site folder `{shown}/artifacts` exists and is not a folder; nothing was written")
-    return pages
-
-
-def _remove_stale(out: Path, published: set[str], shown: str = "") -> None:
-    """Remove pages of artifacts not published now, so a withheld artifact never keeps an old
-    page: `artifacts/<id>/index.html` and then its folder if empty. A link there is removed
-    itself, never what it points at; other files are left alone."""
-    shown = shown or str(out)
-    pages = _pages_folder(out, shown)
-    if pages is None:
-        return
-    from artifact_lint.sources.containment import remove_empty_folder, remove_file
-
-    for entry in sorted(os.scandir(pages), key=lambda e: e.name):
-        if entry.name in published:
-            continue
-        where = f"{shown}/artifacts/{entry.name}"
-        if entry.is_symlink():
-            remove_empty_folder(Path(entry.path), out, "stale page", where)  # the link itself
-        elif entry.is_dir(follow_symlinks=False):
-            remove_file(Path(entry.path) / "index.html", out, "stale page", f"{where}/index.html")
-            remove_empty_folder(Path(entry.path), out, "stale page", where)
-
-
-def _write(path: Path, text: str, out: Path, out_shown: str, relative: str) -> None:
-    from artifact_lint.sources.containment import OUTPUT_FOLDER, write_text
-
-    write_text(path, text, out, "page", f"{out_shown}/{relative}", place=OUTPUT_FOLDER, within_shown=out_shown)
-
-
-def render(built: Built, out: Path, shown: str | None = None) -> list[Path]:
-    """Write index.html and one page per published artifact under `out` (a folder, links
-    resolved). Every page is checked (inside `out`, links resolved; a regular file or
-    nothing yet; a name the file system takes) before a stale page is removed or any is written."""
-    from artifact_lint.sources.containment import OUTPUT_FOLDER, check, make_folder
-
-    shown = shown or str(out)
-    out = make_folder(out, "--out", shown)
-    env = environment()
-    published = built.published
-    common = {"tool_version": __version__, "paths": built.document["generated_from"]["paths"],
-              "policy": built.document["policy"]}
-    pages = [(out / "index.html", "index.html", None)]
-    pages += [(out / PAGE.format(id=entry.id), PAGE.format(id=entry.id), entry) for entry in published]
-    _pages_folder(out, shown)
-    for page, relative, _ in pages:
-        check(page, out, "page", f"{shown}/{relative}", OUTPUT_FOLDER, shown)
-    _remove_stale(out, {entry.id for entry in published if entry.id}, shown)
-    detail = env.get_template("artifact.html")
-    for page, relative, entry in pages[1:]:
-        assert entry is not None and entry.id is not None and entry.artifact.model is not None
-        _write(page, detail.render(entry=entry.index, model=entry.artifact.model, **common), out, shown, relative)
-    index = env.get_template("index.html")
-    _write(out / "index.html", index.render(entries=[entry.index for entry in published], **common), out, shown,
-           "index.html")
-    return [page for page, _, _ in pages]
-
 
 def run_site(options: SiteOptions) -> int:
     assert options.out is not None
     built = build(options)
-    out = _check_out(options.out, built.session.root, built.session.config.paths)
+    out = check_out(options.out, built.session.root, built.session.config.paths)
     pages = render(built, out, str(options.out).rstrip("/") or "/")
     report_withheld(built, sys.stderr)
     withheld = len(built.withheld)
@@ -524,4 +421,4 @@ def run_export(options: SiteOptions) -> int:
     return 1 if built.withheld else 0
 
 
-__all__ = ["SiteOptions", "attribute", "bar", "build", "render", "run_export", "run_site", "written"]
+__all__ = ["SiteOptions", "attribute", "bar", "build", "run_export", "run_site", "written"]
