@@ -83,7 +83,7 @@ class RuleSet:
         changes: dict[str, Any] = {"extra_rules": extra}
         if config.origin("select") == "default":
             changes["select"] = tuple(dict.fromkeys([*config.select, *prefixes(extra)]))
-        return config._replace(**changes), sorted([*self.builtin, *extra], key=lambda r: r.code)
+        return config.model_copy(update=changes), sorted([*self.builtin, *extra], key=lambda r: r.code)
 
 
 def prefixes(rules: Iterable[Rule]) -> list[str]:

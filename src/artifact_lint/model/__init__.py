@@ -1,6 +1,7 @@
 """Model: the formats as pydantic models, the policy, configuration and the repository.
 
 `formats` holds the file formats (one model is validator and JSON Schema), `validation`
-turns pydantic errors into issues, `config` and `policy` what a run is told, `findings` what
-rules report, and `repository` the loaded repository every rule reads.
+turns pydantic errors into issues, `config` (the settings, one model; `config_files` finds
+and reads the file) and `policy` what a run is told, `findings` what rules report, and
+`repository` the loaded repository every rule reads.
 """

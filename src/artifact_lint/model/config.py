@@ -1,25 +1,38 @@
-"""Find the repository root and read `[tool.artifact-lint]` configuration."""
+"""The settings: one pydantic model, `Config`, is the only place a key is declared.
+
+Each setting is a field with its key as written in the file (the kebab-case alias),
+its default, its description and the check of a value written in a file; parsing
+`[tool.artifact-lint]` / `artifact-lint.toml` validates through the model,
+`check --show-settings` lists its fields, and the README's table of settings is
+rendered from it (`settings_reference`, kept in step by tests/test_config_docs.py).
+Adding a key is adding a field here (and to `with_overrides` callers if the command
+line sets it).
+
+Finding the root and reading the file's TOML live in `config_files`.
+"""
 
 from __future__ import annotations
 
-import os
+import json
 import re
-import stat
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NamedTuple, Union
+from typing import Annotated, Any, Union
 
-from artifact_lint.errors import ConfigError, ToolError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
+
+from artifact_lint.errors import ConfigError
+from artifact_lint.model.config_files import CONFIG_FILES, check_file_path, config_table, find_config, find_root
 from artifact_lint.model.findings import Severity
 from artifact_lint.suggest import did_you_mean
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+__all__ = [
+    "CODE_PATTERN", "CONFIG_FILES", "DEFAULT_EXCLUDE", "DEFAULT_PUBLIC_COPY", "Config", "KnownCodes",
+    "check_codes", "check_file_path", "describe_settings", "find_config", "find_root", "load_config",
+    "parse_config", "parse_severity", "parse_size", "settings_reference",
+]
 
-CONFIG_FILES = ("artifact-lint.toml", ".artifact-lint.toml")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$", re.I)
 _UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2, "gb": 1000**3, "gib": 1024**3}
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{0,3}$")  # a code or a prefix (of a known code: checked)
@@ -31,186 +44,11 @@ DEFAULT_EXCLUDE = (
     ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build",
     "buck-out", "dist", "node_modules", "site-packages", "venv",
 )
-
-
 # Hugging Face model cards kept beside the registry, one per artifact id.
 DEFAULT_PUBLIC_COPY = {"docs/hf-cards/*.md": "{stem}"}
 
 
-class Config(NamedTuple):
-    """Settings after file and command line are merged. Paths are root-relative."""
-
-    source: str | None = None  # the file the settings came from, for messages
-    paths: tuple[str, ...] = ("artifacts",)
-    policy: str | None = None
-    registry_doc: str = "docs/factory/public-artifacts.md"
-    specialists: str = "specialists"
-    select: tuple[str, ...] = ("AL",)
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: Severity = Severity.ERROR
-    max_file_size: int = 1024 * 1024
-    max_depth: int = 100
-    max_nodes: int = 200_000
-    # Read-only: a default Config's empty tables are shared, as `with_overrides` shares them.
-    severity: dict[str, Severity] = {}
-    per_file_ignores: dict[str, tuple[str, ...]] = {}
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    extend_exclude: tuple[str, ...] = ()
-    respect_gitignore: bool = True
-    force_exclude: bool = False
-    # Public copy beyond the metadata (artifact-format §7): glob -> artifact id template
-    # (`{stem}`, `{name}`), and the package index whose entries carry headline claims.
-    public_copy: dict[str, str] = DEFAULT_PUBLIC_COPY
-    package_index: str = "specialists/registry.json"
-    # Rule files: root-relative globs (the policy file is never one; see custom_rules.py).
-    rules: tuple[str, ...] = ("rules/*.yaml",)
-    # Not a setting: the rules of the rule files and plugins, once the session has loaded
-    # them (AL004 and AL902 read them here).
-    extra_rules: tuple[Any, ...] = ()
-    # Where each value came from, by key as written in the file (`fail-on`): the
-    # config file, or the command line; a key that is absent has its default.
-    origins: dict[str, str] = {}
-
-    def with_overrides(self, origin: str = "command line", **changes: Any) -> Config:
-        """These values (None: keep the current one), recorded as coming from `origin`."""
-        changes = {k: v for k, v in changes.items() if v is not None}
-        if not changes:
-            return self
-        origins = {**self.origins, **{k.replace("_", "-"): origin for k in changes}}
-        return self._replace(**changes, origins=origins)
-
-    def origin(self, key: str) -> str:
-        """Where the value of `key` (`fail-on`) came from."""
-        return self.origins.get(key, "default")
-
-
-_KEYS = {
-    "paths", "policy", "registry-doc", "specialists", "select", "extend-select", "ignore",
-    "fail-on", "max-file-size", "max-depth", "max-nodes", "severity", "per-file-ignores",
-    "exclude", "extend-exclude", "respect-gitignore", "force-exclude", "public-copy", "package-index", "rules",
-}
-# The codes a configuration may name, or a function giving them once the other keys are read.
-KnownCodes = Union[Iterable[str], Callable[["Config"], Iterable[str]]]
-
-
-def _tool_table(data: dict[str, Any]) -> Any:
-    """`[tool.artifact-lint]` of a pyproject.toml's data, or None. `tool = "x"` is not a table."""
-    tool = data.get("tool")
-    return tool.get("artifact-lint") if isinstance(tool, dict) else None
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above `start`.
-
-    A config file that cannot be used (not a regular file, a link that leaves its
-    folder, unreadable, not UTF-8, not TOML) is an error naming it, never skipped:
-    skipping it would lint with other settings than the ones the user wrote."""
-    for folder in (start, *start.parents):
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if os.path.lexists(candidate):
-                check_file_path(candidate, folder, "config file", _shown(candidate, start))
-                return candidate
-        pyproject = folder / "pyproject.toml"
-        if os.path.lexists(pyproject):
-            check_file_path(pyproject, folder, "config file", _shown(pyproject, start))
-            if _tool_table(_read_toml(pyproject, _shown(pyproject, start))) is not None:
-                return pyproject
-    return None
-
-
-def _shown(path: Path, start: Path) -> str:
-    """`path` as messages show it: relative to `start` when below it."""
-    try:
-        return path.relative_to(start).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a plain file"
-
-
-def inside(path: Path, root: Path) -> bool:
-    """Whether `path`, links followed, is inside `root` (a link loop is not)."""
-    try:
-        resolved = str(path.resolve())
-        real_root = str(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        return False
-    return resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
-def check_file_path(path: Path, root: Path, what: str, shown: str | None = None) -> Path:
-    """`path` when it is a regular file inside `root` (links followed), else a
-    `ToolError` naming it: it does not exist, it leaves the root, or it is a folder,
-    a named pipe or a device. Nothing is opened, so nothing of it is ever shown."""
-    shown = shown or str(path)
-    error = ConfigError if what == "config file" else ToolError
-    if not os.path.lexists(path):
-        raise error(f"{what} `{shown}` does not exist")
-    if not inside(path, root):
-        try:
-            path.resolve(strict=True)
-            where = f"resolves outside the repository root `{root}`"
-        except (OSError, RuntimeError):
-            where = "is a link that loops or leads nowhere"
-        raise error(f"{what} `{shown}` {where}; it was not read")
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        raise error(f"{what} `{shown}`: cannot read: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
-        raise error(f"{what} `{shown}` is not a regular file (it is {_kind(mode)})")
-    return path
-
-
-def find_root(start: Path) -> Path:
-    """The nearest ancestor holding a config file, else `.git`, else `start`."""
-    config = find_config(start)
-    if config is not None:
-        return config.parent
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
-
-
-def _read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:
-    """The TOML at `path` (a regular file: the caller has checked). Unreadable, not
-    UTF-8 or not TOML is a `ConfigError` naming the file; its text is never shown."""
-    shown = shown or str(path)
-    try:
-        # O_NONBLOCK: should the file have become a named pipe since it was checked,
-        # opening it does not wait for a writer; fstat then refuses it.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ConfigError(f"config file `{shown}` is not a regular file")
-            raw = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{shown}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line});"
-                          " TOML files are UTF-8") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
-    except ValueError as exc:  # tomllib's own limits, such as an integer of more than 4300 digits
-        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+# --------------------------------------------------------------------------- values as written
 
 
 def parse_size(value: Any, where: str) -> int:
@@ -244,7 +82,7 @@ def check_codes(values: Any, where: str, known: Iterable[str]) -> tuple[str, ...
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ConfigError(f"{where}: expected a list of rule codes, got {values!r}")
     known = list(known)
-    result = []
+    result: list[str] = []
     for value in values:
         code = value.strip().upper()
         if code == "ALL":  # the built-in rules' prefix, and each custom prefix
@@ -311,52 +149,181 @@ def _rule_globs(value: Any, where: str) -> tuple[str, ...]:
     return globs
 
 
+def _severity_table(value: Any, where: str, known: list[str]) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of CODE = \"severity\"")
+    return {check_codes([code], f"{where}", known)[0]: parse_severity(sev, f"{where}.{code}")
+            for code, sev in value.items()}
+
+
+def _ignore_table(value: Any, where: str, known: list[str]) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of \"glob\" = [codes]")
+    return {glob: check_codes(codes, f"{where}.\"{glob}\"", known) for glob, codes in value.items()}
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class _Invalid(ValueError):
+    """A value a config file gets wrong: pydantic collects it, `parse_config` raises the
+    `ConfigError` of the key written first."""
+
+    def __init__(self, error: ConfigError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _NeedsCodes:
+    """Marks a setting whose values name rule codes: it is checked once the other keys are
+    read, as those decide which codes exist (`rules` adds custom ones)."""
+
+
+def _in_file(check: Callable[..., Any], naming_codes: bool = False) -> BeforeValidator:
+    """A value as a config file writes it, checked by `check(value, where)`, or by
+    `check(value, where, known_codes)` for a setting naming rule codes. A value set in code
+    (`Config(paths=...)`, `with_overrides`) is already of the field's type and is only
+    checked by its type: `parse_config` alone passes a context."""
+
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(info.context, dict):
+            return value
+        where = f"{info.context['source']}: key `{_key(info.field_name)}`"
+        try:
+            return check(value, where, info.context["known"]) if naming_codes else check(value, where)
+        except ConfigError as exc:
+            raise _Invalid(exc) from None
+
+    return BeforeValidator(validate)
+
+
+def setting(default: Any, key: str, description: str) -> Any:
+    """A setting: its key as written in the file, its default and what it does (the
+    README's table shows the three)."""
+    return Field(default, alias=key, description=description)
+
+
+Paths = Annotated[tuple[str, ...], _in_file(_string_list)]
+PathString = Annotated[str, _in_file(_string)]
+Patterns = Annotated[tuple[str, ...], _in_file(_patterns)]
+Codes = Annotated[tuple[str, ...], _in_file(check_codes, naming_codes=True), _NeedsCodes()]
+Count = Annotated[int, _in_file(_positive_int)]
+Switch = Annotated[bool, _in_file(_bool)]
+
+
+class Config(BaseModel):
+    """Settings after file and command line are merged. Paths are root-relative.
+
+    The fields with a key (alias) are the settings, in the order `--show-settings` and the
+    README list them; `source`, `extra_rules` and `origins` are not settings."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+
+    source: Union[str, None] = None  # the file the settings came from, for messages
+    paths: Paths = setting(
+        ("artifacts",), "paths", "Folders, files or globs (`\"artifacts/**/*.yaml\"`) of artifact files.")
+    policy: Annotated[Union[str, None], _in_file(_string)] = setting(
+        None, "policy", "The policy file; by default `rules/policy.yaml` when present, else the built-in policy.")
+    registry_doc: PathString = setting(
+        "docs/factory/public-artifacts.md", "registry-doc", "The registry document.")
+    specialists: PathString = setting("specialists", "specialists", "The folder of specialist packages.")
+    select: Codes = setting(("AL",), "select", "Rule codes or prefixes to run (`ALL`: every loaded rule;"
+                            " rules of rule files and plugins are added to the default).")
+    extend_select: Codes = setting((), "extend-select", "Codes or prefixes added to `select`.")
+    ignore: Codes = setting((), "ignore", "Codes or prefixes not to run.")
+    fail_on: Annotated[Severity, _in_file(parse_severity)] = setting(
+        Severity.ERROR, "fail-on", "The lowest severity that fails the run: `error`, `warning` or `info`.")
+    max_file_size: Annotated[int, _in_file(parse_size)] = setting(
+        1024 * 1024, "max-file-size", "Larger files are not read (AL001): bytes, or a size such as `\"1MiB\"`;"
+        " the registry document may be 16 times larger.")
+    max_depth: Count = setting(100, "max-depth", "The nesting limit of a file.")
+    max_nodes: Count = setting(200_000, "max-nodes", "The values a file may hold after alias expansion.")
+    # Read-only, as every value here: the model is frozen.
+    severity: Annotated[dict[str, Severity], _in_file(_severity_table, True), _NeedsCodes()] = setting(
+        {}, "severity", "A table of code or prefix = severity, changing the severity of those rules.")
+    per_file_ignores: Annotated[dict[str, tuple[str, ...]], _in_file(_ignore_table, True), _NeedsCodes()] = setting(
+        {}, "per-file-ignores", "A table of gitignore-style glob = codes not to report in the files it matches.")
+    exclude: Patterns = setting(
+        DEFAULT_EXCLUDE, "exclude", "Gitignore-style patterns of files and folders never read;"
+        " replaces the default list (the folders tools and version control keep).")
+    extend_exclude: Patterns = setting((), "extend-exclude", "Patterns added to `exclude`.")
+    respect_gitignore: Switch = setting(True, "respect-gitignore", "Skip what the .gitignore files ignore.")
+    force_exclude: Switch = setting(
+        False, "force-exclude", "Skip excluded files even when the command line names them.")
+    # Public copy beyond the metadata (artifact-format §7).
+    public_copy: Annotated[dict[str, str], _in_file(_copy_table)] = setting(
+        DEFAULT_PUBLIC_COPY, "public-copy", "A table of glob = artifact id template (`{stem}`: the file name"
+        " without suffix, `{name}`, or a fixed id): the public copy checked against the metadata.")
+    package_index: PathString = setting(
+        "specialists/registry.json", "package-index", "The package index whose entries carry headline numbers.")
+    rules: Annotated[tuple[str, ...], _in_file(_rule_globs)] = setting(
+        ("rules/*.yaml",), "rules", "Root-relative globs of rule files (never the policy file); `[]` reads none.")
+    # Not a setting: the rules of the rule files and plugins, once the session has loaded
+    # them (AL004 and AL902 read them here).
+    extra_rules: tuple[Any, ...] = ()
+    # Where each value came from, by key as written in the file (`fail-on`): the
+    # config file, or the command line; a key that is absent has its default.
+    origins: dict[str, str] = {}
+
+    def with_overrides(self, origin: str = "command line", /, **changes: Any) -> Config:
+        """These values (None: keep the current one), recorded as coming from `origin`
+        (positional: a setting of any name can be among `changes`)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if not changes:
+            return self
+        origins = {**self.origins, **{_key(k): origin for k in changes}}
+        return self.model_copy(update={**changes, "origins": origins})
+
+    def origin(self, key: str) -> str:
+        """Where the value of `key` (`fail-on`) came from."""
+        return self.origins.get(key, "default")
+
+
+# Setting name -> key as written (`fail_on` -> `fail-on`), in the model's order.
+_KEYS = {name: field.alias for name, field in Config.model_fields.items() if field.alias}
+_NAMES = {key: name for name, key in _KEYS.items()}
+_NAMING_CODES = frozenset(_KEYS[name] for name, field in Config.model_fields.items()
+                          if name in _KEYS and any(isinstance(m, _NeedsCodes) for m in field.metadata))
+
+
+def _key(name: str | None) -> str:
+    return _KEYS.get(name or "", (name or "").replace("_", "-"))
+
+
+# The codes a configuration may name, or a function giving them once the other keys are read.
+KnownCodes = Union[Iterable[str], Callable[[Config], Iterable[str]]]
+
+
+def _validated(table: dict[str, Any], source: str, order: dict[str, int], known: list[str] | None) -> Config:
+    """`Config` of `table` (known keys only; those naming codes only with the `known`
+    codes); the `ConfigError` of the key written first when any value is wrong."""
+    try:
+        return Config.model_validate({**table, "source": source, "origins": {key: source for key in order}},
+                                     context={"source": source, "known": known})
+    except ValidationError as exc:
+        errors = sorted(exc.errors(include_url=False), key=lambda e: order.get(str(e["loc"][0]), len(order)))
+        error = (errors[0].get("ctx") or {}).get("error")
+        if isinstance(error, _Invalid):
+            raise error.error from None
+        first = errors[0]
+        raise ConfigError(f"{source}: key `{first['loc'][0]}`: {first['msg']}") from None
+
+
 def parse_config(table: dict[str, Any], source: str, known_codes: KnownCodes) -> Config:
-    """Validate a `[tool.artifact-lint]` table; any bad key or value is a `ConfigError`.
-    `known_codes` may be a function of the configuration read so far (all but the keys
-    naming codes), called once: the `rules` key decides which custom codes exist."""
-    values: dict[str, Any] = {"source": source, "origins": {key: source for key in table}}
+    """Validate a `[tool.artifact-lint]` table; any bad key or value is a `ConfigError`,
+    the first in the file's order. `known_codes` may be a function of the configuration
+    read so far (all but the keys naming codes), called once: the `rules` key decides
+    which custom codes exist."""
+    order = {key: index for index, key in enumerate(table)}
+    first_part: dict[str, Any] = {}
     for key, value in table.items():
-        where = f"{source}: key `{key}`"
-        if key not in _KEYS:
-            raise ConfigError(f"{source}: unknown key `{key}`{did_you_mean(key, sorted(_KEYS))}")
-        if key == "rules":
-            values["rules"] = _rule_globs(value, where)
-        elif key == "paths":
-            values["paths"] = _string_list(value, where)
-        elif key in ("exclude", "extend-exclude"):
-            values[key.replace("-", "_")] = _patterns(value, where)
-        elif key in ("respect-gitignore", "force-exclude"):
-            values[key.replace("-", "_")] = _bool(value, where)
-        elif key in ("policy", "registry-doc", "specialists", "package-index"):
-            values[key.replace("-", "_")] = _string(value, where)
-        elif key == "public-copy":
-            values["public_copy"] = _copy_table(value, where)
-        elif key == "fail-on":
-            values["fail_on"] = parse_severity(value, where)
-        elif key == "max-file-size":
-            values["max_file_size"] = parse_size(value, where)
-        elif key in ("max-depth", "max-nodes"):
-            values[key.replace("-", "_")] = _positive_int(value, where)
-    known_codes = list(known_codes(Config(**values)) if callable(known_codes) else known_codes)
-    for key, value in table.items():
-        where = f"{source}: key `{key}`"
-        if key in ("select", "extend-select", "ignore"):
-            values[key.replace("-", "_")] = check_codes(value, where, known_codes)
-        elif key == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: expected a table of CODE = \"severity\"")
-            values["severity"] = {
-                check_codes([code], f"{where}", known_codes)[0]: parse_severity(sev, f"{where}.{code}")
-                for code, sev in value.items()
-            }
-        elif key == "per-file-ignores":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: expected a table of \"glob\" = [codes]")
-            values["per_file_ignores"] = {
-                glob: check_codes(codes, f"{where}.\"{glob}\"", known_codes) for glob, codes in value.items()
-            }
-    return Config(**values)
+        if key not in _NAMES:
+            _validated(first_part, source, order, None)  # a wrong value written before it comes first
+            raise ConfigError(f"{source}: unknown key `{key}`{did_you_mean(key, sorted(_NAMES))}")
+        if key not in _NAMING_CODES:
+            first_part[key] = value
+    config = _validated(first_part, source, order, None)
+    return _validated(table, source, order, list(known_codes(config) if callable(known_codes) else known_codes))
 
 
 def load_config(config_file: Path | None, root: Path, known_codes: KnownCodes) -> Config:
@@ -368,24 +335,15 @@ def load_config(config_file: Path | None, root: Path, known_codes: KnownCodes) -
     shown = path.name if path.parent == root else str(path)
     if config_file is not None:  # a discovered one was checked as it was found
         check_file_path(path, root, "config file", shown)
-    data = _read_toml(path, shown)
-    if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
-        if not isinstance(tool, dict):
-            raise ConfigError(f"{shown}: `tool` is not a table")
-        table = tool.get("artifact-lint", {})
-        shown += " [tool.artifact-lint]"
-    else:
-        table = data
-    if not isinstance(table, dict):
-        raise ConfigError(f"{shown}: expected a table")
+    table, shown = config_table(path, shown)
     return parse_config(table, shown, known_codes)
+
+
+# --------------------------------------------------------------------------- showing the settings
 
 
 def _toml_value(value: Any) -> str:
     """A setting as TOML (strings quoted as JSON quotes them, which TOML reads the same)."""
-    import json
-
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Severity):
@@ -406,16 +364,28 @@ def describe_settings(config: Config, root: Path, policy: tuple[str, str]) -> li
     file in force and where it came from."""
     lines = [f"# root: {root}", f"# config file: {config.source or 'none (defaults)'}"]
     values: list[tuple[str, Any, str]] = []
-    for name in Config._fields:
-        if name in ("source", "origins", "extra_rules"):
-            continue
-        key = name.replace("_", "-")
-        value = getattr(config, name)
+    for name, key in _KEYS.items():
         if key == "policy":
             values.append((key, policy[0], policy[1]))
         else:
-            values.append((key, value, config.origin(key)))
+            values.append((key, getattr(config, name), config.origin(key)))
     width = max(n for n in (len(f"{key} = {_toml_value(value)}") for key, value, _ in values) if n <= 50)
     for key, value, origin in values:
         lines.append(f"{key} = {_toml_value(value)}".ljust(width) + f"  # {origin}")
     return lines
+
+
+def settings_reference() -> str:
+    """The README's table of settings: each key, its default and what it does, from `Config`."""
+    lines = ["| Key | Default | What it sets |", "| --- | --- | --- |"]
+    for name, key in _KEYS.items():
+        field = Config.model_fields[name]
+        default = field.default
+        if default is None:
+            shown = "none"
+        elif isinstance(default, tuple) and len(_toml_value(default)) > 40:  # a long list: its start
+            shown = f"`{_toml_value(default[:3])[:-1]}, …]` ({len(default)} in all)"
+        else:
+            shown = f"`{_toml_value(default)}`"
+        lines.append(f"| `{key}` | {shown} | {field.description} |")
+    return "\n".join(lines) + "\n"

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TextIO
 
 from artifact_lint.errors import ToolError
-from artifact_lint.model.config import _kind
+from artifact_lint.model.config_files import _kind
 
 ROOT = "the repository root"
 OUTPUT_FOLDER = "the output folder"
