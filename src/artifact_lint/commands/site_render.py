@@ -19,7 +19,7 @@ from artifact_lint import __version__
 from artifact_lint.errors import ToolError
 
 if TYPE_CHECKING:
-    from artifact_lint.commands.site import Built
+    from artifact_lint.commands.site import Built, Entry
 
 PAGE = "artifacts/{id}/index.html"
 
@@ -107,7 +107,7 @@ def render(built: Built, out: Path, shown: str | None = None) -> list[Path]:
     published = built.published
     common = {"tool_version": __version__, "paths": built.document["generated_from"]["paths"],
               "policy": built.document["policy"]}
-    pages = [(out / "index.html", "index.html", None)]
+    pages: list[tuple[Path, str, Entry | None]] = [(out / "index.html", "index.html", None)]
     pages += [(out / PAGE.format(id=entry.id), PAGE.format(id=entry.id), entry) for entry in published]
     _pages_folder(out, shown)
     for page, relative, _ in pages:

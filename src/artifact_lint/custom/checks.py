@@ -128,7 +128,7 @@ def resolve(node: Any, parts: Path, base: Path = ()) -> Iterator[tuple[Path, Any
     MISSING with the path up to that key; a `*` over nothing (or over a missing list)
     gives nothing."""
     stack: list[tuple[Any, Path, int]] = [(node, base, 0)]
-    results = []
+    results: list[tuple[Path, Any, Path | None]] = []
     while stack:
         current, path, index = stack.pop()
         if index == len(parts):

@@ -41,7 +41,7 @@ def _kind(value: Any) -> str:
 def _text_of(value: Any) -> str | None:
     """The text a pattern or length check reads: a string, or a number as written."""
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

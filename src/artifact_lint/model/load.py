@@ -164,7 +164,7 @@ def _infer_package(document: Document) -> None:
     surface = data.get("surface") if isinstance(data, dict) else None
     if "package" in data or not isinstance(surface, list):
         return
-    folders = {}
+    folders: dict[str, int] = {}
     for index, entry in enumerate(surface):
         parts = entry.strip().split("/") if isinstance(entry, str) else []
         if len(parts) >= 3 and parts[0] == "specialists":

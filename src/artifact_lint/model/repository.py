@@ -58,20 +58,11 @@ class SourceFile:
     def has(self, path: PathKey) -> bool:
         return self.document is not None and self.document.positions.has(path)
 
-    def absent_position(self, path: PathKey) -> Position:
-        """Where to report a key that is absent: the key of the mapping that lacks it
-        (line 1, column 1 for the top level; the item itself inside a list)."""
-        parent = path[:-1]
-        if not parent:  # a file's top level is line 1; a registry entry's is its row or heading
-            return Position(1, 1) if self.origin == "file" else self.position(())
-        return self.position(parent, key=isinstance(parent[-1], str))
-
-    def value_or_absent_position(self, path: PathKey) -> Position:
-        return self.position(path) if self.has(path) else self.absent_position(path)
-
 
 @dataclass
 class ArtifactFile(SourceFile):
+    """An artifact: a metadata file, or an entry of the registry document, with its model."""
+
     validated: Validated[Artifact] | None = None
     # "file" for artifacts/<id>.yaml; "registry-doc" for an entry read from the Markdown document.
     origin: str = "file"
@@ -100,6 +91,17 @@ class ArtifactFile(SourceFile):
             validated = Validated(model.model_copy(update=_emptied_fields(keep)))
         return ArtifactFile(self.path, document, None, validated, self.origin, self.doc_id,
                             precomputed=self.precomputed, directives=self.directives)
+
+    def absent_position(self, path: PathKey) -> Position:
+        """Where to report a key that is absent: the key of the mapping that lacks it
+        (line 1, column 1 for the top level; the item itself inside a list)."""
+        parent = path[:-1]
+        if not parent:  # a file's top level is line 1; a registry entry's is its row or heading
+            return Position(1, 1) if self.origin == "file" else self.position(())
+        return self.position(parent, key=isinstance(parent[-1], str))
+
+    def value_or_absent_position(self, path: PathKey) -> Position:
+        return self.position(path) if self.has(path) else self.absent_position(path)
 
     def derived(self, name: str, compute: Callable[[Artifact], T]) -> T:
         """`compute(model)`, computed once per artifact and shared by the rules that need it."""
@@ -147,6 +149,8 @@ class ArtifactFile(SourceFile):
 
 @dataclass
 class DecisionFile(SourceFile):
+    """A specialist package's `decision.json`, with its model."""
+
     validated: Validated[Decision] | None = None
 
     def problem(self, path: PathKey, message: str, *, at: Position | None = None) -> Problem:
@@ -182,6 +186,8 @@ class RegistryFile:
 
 @dataclass
 class Repository:
+    """Everything one run reads, and the questions several rules ask of it."""
+
     root: Path
     config: Config
     policy: Policy

@@ -73,9 +73,10 @@ def read_text(repo: Repository, relative: str) -> str | None:
 def read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
     """The public copy of one file, by its suffix; cached on the repository."""
     cache = repo.copy_cache
-    if relative not in cache:
-        cache[relative] = _read_copy_file(repo, relative)
-    return cache[relative]
+    texts: list[CopyText] | None = cache.get(relative)
+    if texts is None:
+        texts = cache[relative] = _read_copy_file(repo, relative)
+    return texts
 
 
 def _read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
@@ -139,12 +140,12 @@ def _resolve(template: str, relative: str) -> str:
 def package_index(repo: Repository) -> IndexCopy:
     """Per artifact id or package path: the index entry's prose, its `vs_*` claims and its
     other headline figures (`package_index.read_index`), read once per repository."""
-    if repo.index_copy is not None:
-        return repo.index_copy  # type: ignore[no-any-return]
-    relative = repo.config.package_index
-    text = read_text(repo, relative) if relative else None
-    repo.index_copy = read_index(relative, text) if text is not None else ({}, {}, {})
-    return repo.index_copy
+    copy: IndexCopy | None = repo.index_copy
+    if copy is None:
+        relative = repo.config.package_index
+        text = read_text(repo, relative) if relative else None
+        copy = repo.index_copy = read_index(relative, text) if text is not None else ({}, {}, {})
+    return copy
 
 
 def document_copy(repo: Repository, artifact_id: str, own_fields: list[str] | None) -> list[CopyText]:
@@ -168,11 +169,11 @@ def _document_prose(repo: Repository) -> DocumentProse | None:
     registry = repo.registry
     if registry is None or registry.document is None:
         return None
-    cached = repo.copy_cache.get("\x00document")
+    cached: DocumentProse | None = repo.copy_cache.get("\x00document")
     if cached is None:
         cached = repo.copy_cache["\x00document"] = document_prose(registry.path, registry.text,
                                                                 registry.document.list_rows)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def copy_files(artifact: ArtifactFile, repo: Repository) -> list[str]:
