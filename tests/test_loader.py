@@ -18,10 +18,8 @@ from artifact_lint.sources.loader import (
     Document,
     Limits,
     LoadError,
-    SourceMap,
     field_path,
     load_text,
-    parse_yaml,
     resolve_plain,
 )
 
@@ -595,60 +593,6 @@ def test_load_text_never_raises(raw: bytes, suffix: str) -> None:
         assert result.position.line >= 1 and result.position.column >= 1
     else:
         assert isinstance(result.data, dict)
-
-
-LAZY_SAMPLE = """\
-id: x
-evidence:
-  - gate: g
-    value: 0.5
-  - &row {gate: h, value: 1}
-copy: *row
-surface: [a, b]
-"""
-
-
-def test_positions_found_in_the_node_graph_equal_the_recorded_ones() -> None:
-    lazy = parse_yaml(LAZY_SAMPLE).positions
-    recorded = parse_yaml(LAZY_SAMPLE).positions
-    every_value, every_key = dict(recorded.values), dict(recorded.keys)  # records them all
-    for path in [*every_value, ("evidence", 5), ("id", "deeper"), ("surface", "a"), ("nothing",)]:
-        assert lazy.value(path) == recorded.value(path)
-        assert lazy.key(path) == recorded.key(path)
-        assert lazy.has(path) == (path in every_value)
-    assert lazy.value(("copy", "gate")) == Position(5, 17)  # an alias points at its anchor
-    assert lazy == recorded and lazy.values == every_value and lazy.keys == every_key
-
-
-def test_a_source_map_under_some_keys_and_its_pickle_hold_no_node_graph() -> None:
-    import pickle
-
-    positions = parse_yaml(LAZY_SAMPLE).positions
-    slim = positions.under(("id", "surface"))
-    assert slim.values == {p: v for p, v in positions.values.items() if not p or p[0] in ("id", "surface")}
-    assert slim.keys == {p: v for p, v in positions.keys.items() if p[0] in ("id", "surface")}
-    fresh = parse_yaml(LAZY_SAMPLE).positions
-    copied = pickle.loads(pickle.dumps(fresh))
-    assert copied == positions and b"yaml.nodes" not in pickle.dumps(fresh)
-
-
-def test_a_pickled_source_map_answers_like_the_original() -> None:
-    import pickle
-
-    original = parse_yaml(LAZY_SAMPLE).positions
-    copied = pickle.loads(pickle.dumps(original))
-    passed_on = pickle.loads(pickle.dumps(copied))  # pickled again while still packed
-    for path in [*original.values, *original.keys, ("evidence", 5), ("id", "deeper"), ("nothing",)]:
-        assert copied.value(path) == original.value(path)
-        assert copied.key(path) == original.key(path)
-        assert copied.has(path) == original.has(path)
-    assert type(copied.value(("id",))) is Position
-    assert passed_on == original and passed_on.values == original.values and passed_on.keys == original.keys
-    # packed as lists (the registry cache's JSON), then pickled before first use
-    as_lists = [[list(path) for path in part] if index % 2 == 0 else part
-                for index, part in enumerate(original.pack())]
-    assert pickle.loads(pickle.dumps(SourceMap.packed(*as_lists))) == original
-    assert SourceMap.packed(*as_lists).value(("evidence", 0, "gate")) == original.value(("evidence", 0, "gate"))
 
 
 # --- lines as an editor shows them (issue 15) -----------------------------------------------

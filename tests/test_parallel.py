@@ -112,9 +112,9 @@ def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(t
     assert slim.document is not None
     full = artifact.document.positions
     wanted = set(CROSS_FILE_FIELDS)
-    assert slim.document.positions.values == {p: v for p, v in full.values.items() if not p or p[0] in wanted}
-    assert slim.document.positions.keys == {p: v for p, v in full.keys.items() if p[0] in wanted}
-    assert ("surface", 1, "odd", 1) in slim.document.positions.values
+    assert dict(slim.document.positions.items()) == {p: v for p, v in full.items() if not p or p[0] in wanted}
+    assert dict(slim.document.positions.items(key=True)) == {p: v for p, v in full.items(key=True) if p[0] in wanted}
+    assert slim.document.positions.has(("surface", 1, "odd", 1))
     assert slim.document.data == {k: artifact.document.data[k] for k in ("id", "type", "surface", "package")}
     assert slim.model is not None and slim.model.package == "specialists/x" and slim.model.evidence is None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +44,18 @@ def _line(text: str, needle: str, start: int = 1) -> int:
 
 def _check_positions(artifact: DocArtifact) -> None:
     """Every value has a position; every mapping key has a key position; lines exist."""
-    positions = artifact.document.positions
+    values = dict(artifact.document.positions.items())
+    keys = dict(artifact.document.positions.items(key=True))
     n_lines = len(re.split(r"\r\n|\r|\n", artifact.document.text))
 
     def walk(value: Any, path: tuple[str | int, ...]) -> None:
         if path:
-            assert path in positions.values, (artifact.id, path)
-            assert 1 <= positions.values[path].line <= n_lines
-            assert positions.values[path].column >= 1
+            assert path in values, (artifact.id, path)
+            assert 1 <= values[path].line <= n_lines
+            assert values[path].column >= 1
         if isinstance(value, dict):
             for key, item in value.items():
-                assert path + (key,) in positions.keys, (artifact.id, path + (key,))
+                assert path + (key,) in keys, (artifact.id, path + (key,))
                 walk(item, path + (key,))
         elif isinstance(value, list):
             for index, item in enumerate(value):
@@ -200,7 +202,7 @@ def test_list_only_artifact_has_only_list_fields() -> None:
 def test_positions_point_into_the_markdown() -> None:
     doc = _doc(FULL)
     router = _one(doc, "tiny-router-v2")
-    values, keys = router.document.positions.values, router.document.positions.keys
+    values, keys = dict(router.document.positions.items()), dict(router.document.positions.items(key=True))
     row = _line(FULL, "| `tiny-router-v2` |")
     assert doc.list_table_line == _line(FULL, "| Artifact |")
     assert doc.list_rows[0].line == row
@@ -374,7 +376,8 @@ def test_a_figure_stated_in_prose_is_an_evidence_row() -> None:
         "gate": "Local toy sanity screen", "value": "38/40",
         "note": "Stated in prose, not in an evidence table: A local toy sanity screen scored 38/40 on"
                 " the frozen slice."}]
-    position = probe.document.positions.values[("evidence", 0, "value")]
+    position = probe.document.positions.find(("evidence", 0, "value"))
+    assert position is not None
     assert probe.document.text.split("\n")[position.line - 1][position.column - 1:].startswith("38/40")
 
 
@@ -451,7 +454,7 @@ def test_provenance_comes_from_the_prose_by_cue_words() -> None:
         "readiness": "Do not package it until the breadth gate passes.",
     }
     assert "Publish" not in " ".join(probe.data["provenance"].values())  # a field's value is no prose
-    assert probe.document.positions.values[("provenance", "source")].line == 5
+    assert probe.document.positions.value(("provenance", "source")).line == 5
 
 
 def test_provenance_falls_back_to_the_whole_prose_and_is_absent_without_prose() -> None:
@@ -707,7 +710,7 @@ def test_detail_state_wins_over_the_list_and_both_are_kept() -> None:
     x1 = _one(doc, "x-1")
     assert (x1.list_state, x1.status_line_state, x1.data["state"]) == ("parked", "blocked",
                                                                       "blocked")
-    assert x1.document.positions.values[("state",)].line == _line(text, "Status:")
+    assert x1.document.positions.value(("state",)).line == _line(text, "Status:")
     assert doc.list_table_line == 1  # found by its header, no heading needed
 
 
@@ -849,7 +852,7 @@ def test_bom_and_line_endings_keep_line_numbers() -> None:
         doc = read_registry(newline.join(body))
         a = _one(doc, "a")
         assert doc.list_rows[0].line == 5
-        assert a.document.positions.values[("state",)] == Position(9, 10)
+        assert a.document.positions.find(("state",)) == Position(9, 10)
 
 
 WEIRD = [
@@ -1008,7 +1011,7 @@ def test_upstream_file_ops_evidence(version: str) -> None:
         {"gate": "Out-of-domain breadth", "value": "0.423", "baseline": "0.596",
          "baseline_name": "Stock"},
     ]
-    values = file_ops.document.positions.values
+    values = dict(file_ops.document.positions.items())
     assert values[("evidence", 0, "gate")].line == _real_line(
         text, "| File-ops hard gate |", after="### `qwen3-4b-file-ops-distilled`")
     assert values[("evidence",)].line == _real_line(
@@ -1061,7 +1064,7 @@ def test_upstream_sql_competition_and_evidence(version: str, own_system: str) ->
     nra = sql.data["next_release_action"]
     assert "qwen06-sql-routed-v1" in nra and "`" not in nra and "**" not in nra
     assert "T5" in nra  # the win claim the linter checks against the Direct T5 row
-    values = sql.document.positions.values
+    values = dict(sql.document.positions.items())
     assert values[("competition", 1, "label")].line == _real_line(
         text, "| T5-small local baseline |")
     assert values[("next_release_action",)].line == _real_line(
@@ -1162,7 +1165,7 @@ def test_upstream_sql_self_row_gate_shape_and_performance(version: str) -> None:
     assert sql.data["notes"][:2] == [
         "Synthetic adapter: runs/2026-07-02-sql-expanded-qwen06/qwen06-sql-expanded.lora",
         "Router: scripts/run_sql_routed_generate.py"]
-    assert sql.document.positions.values[("weights", "location")].line == _real_line(
+    assert sql.document.positions.value(("weights", "location")).line == _real_line(
         text, "qwen06-public-bmc2-v4-joinweighted.lora")
     # its release blocker says the performance numbers are missing
     assert sql.data["performance"]["latency_ms"] is None
@@ -1174,7 +1177,7 @@ def test_upstream_sql_self_row_gate_shape_and_performance(version: str) -> None:
 # tests/fixtures/registry_doc/golden.json was written by the reader that ran markdown-it's inline
 # parser over every cell (before the fast path for plain cells); `_snapshot` of today's reader
 # must equal it exactly: every list and policy row, every artifact's data (value types and key
-# order included) and every SourceMap position, in insertion order.
+# order included) and every position, in insertion order.
 
 REGISTRY_DOC_FIXTURES = Path(__file__).parent / "fixtures" / "registry_doc"
 GOLDEN = REGISTRY_DOC_FIXTURES / "golden.json"
@@ -1299,8 +1302,8 @@ Measured evidence:
 def _snapshot(doc: RegistryDocument, text: str) -> dict[str, Any]:
     """Everything a reader returns, as JSON-able values (insertion order kept)."""
 
-    def positions(store: dict[Any, Position]) -> list[list[Any]]:
-        return [[list(path), pos.line, pos.column] for path, pos in store.items()]
+    def positions(store: Iterator[tuple[Any, Position]]) -> list[list[Any]]:
+        return [[list(path), pos.line, pos.column] for path, pos in store]
 
     return {
         "list_rows": [[r.id, r.type, r.state, r.public_value, r.next_release_action, r.line]
@@ -1314,8 +1317,8 @@ def _snapshot(doc: RegistryDocument, text: str) -> dict[str, Any]:
             "list_state": a.list_state,
             "text_is_input": a.document.text == text,
             "data": a.document.data,
-            "values": positions(a.document.positions.values),
-            "keys": positions(a.document.positions.keys),
+            "values": positions(a.document.positions.items()),
+            "keys": positions(a.document.positions.items(key=True)),
         } for a in doc.artifacts],
     }
 

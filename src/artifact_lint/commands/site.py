@@ -197,7 +197,7 @@ def written(artifact: ArtifactFile, path: tuple[str | int, ...], value: Any) -> 
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         document = artifact.document
-        position = document.positions.values.get(path) if document else None
+        position = document.positions.find(path) if document else None
         if document is not None and position is not None:
             lines = document.text.splitlines()
             if 0 < position.line <= len(lines):

@@ -173,8 +173,8 @@ def _infer_package(document: Document) -> None:
         (package, index), = folders.items()
         data["package"] = package
         where = document.positions.value(("surface", index))
-        document.positions.values[("package",)] = where
-        document.positions.keys[("package",)] = where
+        document.positions.set(("package",), where)
+        document.positions.set(("package",), where, key=True)
 
 
 def documented_artifacts(registry: RegistryFile) -> list[ArtifactFile]:

@@ -6,22 +6,16 @@ and `_Builder` turns that graph into plain Python values with YAML 1.2 core
 schema rules. No tag is ever executed; a tag outside the core schema is a
 load error. Duplicate keys, alias bombs and nesting bombs are load errors too.
 
-Lines are what an editor shows: they end at LF, CRLF or CR only. libyaml (YAML
-1.1) also ends a line at NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH
-SEPARATOR (U+2029), which shifted every later position by a line (and folded a
-NEL inside a quoted value into a space). YAML 1.2 counts them as ordinary
-characters, and so does this module: `compose` hands libyaml the text with each
-of them replaced by a private-use character the text does not hold (one
-character for one, so every column stays), and puts them back in the values.
+Lines are what an editor shows: they end at LF, CRLF or CR only, not at the
+other breaks of YAML 1.1 (see `line_breaks`). Where each value and key stands is
+kept by `positions.Positions`, found in the node graph when asked.
 """
 
 from __future__ import annotations
 
 import json
-import marshal
 import math
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -29,8 +23,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from artifact_lint.model.findings import START, Position
-
-PathKey = tuple[str | int, ...]
+from artifact_lint.sources.line_breaks import for_libyaml, put_back
+from artifact_lint.sources.positions import PathKey as PathKey  # re-exported: callers name paths by it
+from artifact_lint.sources.positions import Positions
 
 _CoreLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,191 +62,12 @@ class Limits(NamedTuple):
     max_nodes: int = 200_000
 
 
-class SourceMap:
-    """Positions of values and keys, addressed by path tuples like ("evidence", 0, "gate").
-
-    A map from the YAML loader keeps the composed node graph and finds a position when
-    asked: most files are never reported on, and recording every position up front took
-    two thirds of the value builder's time. `values` and `keys` (every position, as
-    dicts) are made on first use; maps made from dicts (the registry reader) have them.
-    A slim record's map (`under`), a pickled one and one read from the registry cache
-    stay packed (see `packed`) until first use too."""
-
-    __slots__ = ("_values", "_keys", "_root", "_packed")
-
-    def __init__(self, values: dict[PathKey, Position] | None = None,
-                 keys: dict[PathKey, Position] | None = None, *, root: Node | None = None) -> None:
-        self._root = root
-        # marshal bytes (unpickled) or the four lists `packed` takes (registry cache)
-        self._packed: bytes | tuple[Any, ...] | None = None
-        self._values = values if values is not None or root is not None else {}
-        self._keys = keys if keys is not None or root is not None else {}
-
-    @classmethod
-    def packed(cls, value_paths: Sequence[Sequence[str | int]], value_numbers: Sequence[int],
-               key_paths: Sequence[Sequence[str | int]], key_numbers: Sequence[int]) -> SourceMap:
-        """A map of positions in packed form: the paths (tuples or lists of their parts), and
-        the numbers of their positions in turn (line, column, line, column...)."""
-        source_map = cls()
-        source_map._values = source_map._keys = None
-        source_map._packed = (value_paths, value_numbers, key_paths, key_numbers)
-        return source_map
-
-    @property
-    def values(self) -> dict[PathKey, Position]:
-        if self._values is None:
-            self._make_dicts()
-        return self._values  # type: ignore[return-value]
-
-    @property
-    def keys(self) -> dict[PathKey, Position]:
-        if self._keys is None:
-            self._make_dicts()
-        return self._keys  # type: ignore[return-value]
-
-    def _make_dicts(self) -> None:
-        if self._packed is not None:
-            packed = marshal.loads(self._packed) if self._packed.__class__ is bytes else self._packed
-            value_paths, value_numbers, key_paths, key_numbers = packed  # type: ignore[misc]
-            self._values, self._keys = _unpacked(value_paths, value_numbers), _unpacked(key_paths, key_numbers)
-            self._packed = None
-            return
-        packed = _Packed([], [], [], [])
-        _record(self._root, (), packed)  # type: ignore[arg-type]
-        self._values = _unpacked(packed.value_paths, packed.value_numbers)
-        self._keys = _unpacked(packed.key_paths, packed.key_numbers)
-        self._root = None
-
-    def _find(self, path: PathKey, *, key: bool) -> Position | None:
-        """The position of exactly `path` (its key's with `key=True`), or None."""
-        if self._root is None:
-            return (self.keys if key else self.values).get(path)
-        node, key_node = self._root, None
-        for part in path:
-            node, key_node = _child(node, part)
-            if node is None:
-                return None
-        found = key_node if key else node
-        return _pos(found) if found is not None else None
-
-    def has(self, path: PathKey) -> bool:
-        return self._find(path, key=False) is not None
-
-    def under(self, names: Iterable[str]) -> SourceMap:
-        """A map without the node graph, with the top level's position and every position
-        under the top-level keys `names`, in file order (packed, from the node graph)."""
-        wanted = set(names)
-        if self._root is None:
-            return SourceMap({p: v for p, v in self.values.items() if not p or p[0] in wanted},
-                             {p: v for p, v in self.keys.items() if p[0] in wanted})
-        root = self._root
-        packed = _Packed([()], [root.start_mark.line + 1, root.start_mark.column + 1], [], [])
-        if root.__class__ is MappingNode:
-            for key_node, value_node in root.value:
-                if key_node.value in wanted:
-                    child = (key_node.value,)
-                    packed.key_paths.append(child)
-                    packed.key_numbers.extend((key_node.start_mark.line + 1, key_node.start_mark.column + 1))
-                    _record(value_node, child, packed)
-        return SourceMap.packed(*packed)
-
-    def value(self, path: PathKey) -> Position:
-        """Where the value at `path` starts; the nearest known ancestor otherwise."""
-        while path:
-            found = self._find(path, key=False)
-            if found is not None:
-                return found
-            path = path[:-1]
-        return self._find((), key=False) or START
-
-    def key(self, path: PathKey) -> Position:
-        """Where the key of `path` stands; for the top level, line 1 column 1."""
-        while path:
-            found = self._find(path, key=True)
-            if found is not None:
-                return found
-            path = path[:-1]
-        return START
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SourceMap):
-            return NotImplemented
-        return self.values == other.values and self.keys == other.keys
-
-    def __repr__(self) -> str:
-        return f"SourceMap(values={self.values!r}, keys={self.keys!r})"
-
-    def pack(self) -> tuple[list[PathKey], list[int], list[PathKey], list[int]]:
-        """The positions in the form `packed` takes."""
-        values, keys = self.values, self.keys
-        return (list(values), [n for position in values.values() for n in position],
-                list(keys), [n for position in keys.values() for n in position])
-
-    def __getstate__(self) -> bytes:
-        # Positions, never the node graph: paths and plain numbers in one marshal
-        # string, a third of the cost of pickling the dicts of named tuples, and
-        # nothing to build on arrival for the many files no finding is about.
-        if self._packed is None:
-            return marshal.dumps(self.pack())
-        return self._packed if self._packed.__class__ is bytes else marshal.dumps(self._packed)
-
-    def __setstate__(self, state: bytes) -> None:
-        self._packed = state
-        self._values = self._keys = self._root = None
-
-
-def _unpacked(paths: Sequence[Sequence[str | int]], numbers: Sequence[int]) -> dict[PathKey, Position]:
-    return dict(zip(map(tuple, paths), map(Position, numbers[::2], numbers[1::2]), strict=True))
-
-
-def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
-    """The value node at `part` below `node`, and its key node for a mapping entry."""
-    if node.__class__ is MappingNode:
-        for key_node, value_node in node.value:
-            if key_node.value == part and key_node.__class__ is ScalarNode:
-                return value_node, key_node
-    elif node.__class__ is SequenceNode and part.__class__ is int and 0 <= part < len(node.value):  # type: ignore[operator]
-        return node.value[part], None
-    return None, None
-
-
-class _Packed(NamedTuple):
-    """Positions as `SourceMap.packed` takes them, being recorded."""
-
-    value_paths: list[PathKey]
-    value_numbers: list[int]
-    key_paths: list[PathKey]
-    key_numbers: list[int]
-
-
-def _record(node: Node, path: PathKey, packed: _Packed) -> None:
-    """Every position under `node` into `packed`, in the order the builder visits the nodes."""
-    value_paths, value_numbers, key_paths, key_numbers = packed
-
-    def visit(node: Node, path: PathKey) -> None:
-        mark = node.start_mark
-        value_paths.append(path)
-        value_numbers.extend((mark.line + 1, mark.column + 1))
-        if node.__class__ is MappingNode:
-            for key_node, value_node in node.value:
-                child = path + (key_node.value,)
-                mark = key_node.start_mark
-                key_paths.append(child)
-                key_numbers.extend((mark.line + 1, mark.column + 1))
-                visit(value_node, child)
-        elif node.__class__ is SequenceNode:
-            for index, item in enumerate(node.value):
-                visit(item, path + (index,))
-
-    visit(node, path)
-
-
 @dataclass
 class Document:
     """A loaded file: its plain value and where each part of it stands."""
 
     data: Any
-    positions: SourceMap
+    positions: Positions
     text: str
 
 
@@ -285,14 +101,9 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
-# `tuple.__new__` makes a Position without running NamedTuple's Python-level
-# `__new__`: recording every position of a file makes about a hundred.
-_new_position = tuple.__new__
-
-
 def _pos(node: Node) -> Position:
-    mark = node.start_mark
-    return _new_position(Position, (mark.line + 1, mark.column + 1))  # type: ignore[no-any-return]
+    """Where a node starts (for a load error)."""
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -329,7 +140,7 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-def _tagged_scalar(node: ScalarNode) -> Any:
+def _tagged_scalar(node: Node) -> Any:
     """A scalar with an explicit core-schema tag (`!!str 1`, `!!float 2`)."""
     tag, text = node.tag, node.value
     if tag == _STR:
@@ -404,7 +215,8 @@ class _Builder:
             return self._mapping(node, depth + 1)
         raise _LoadFailure("unexpected YAML node", _pos(node))  # pragma: no cover
 
-    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
+        """A mapping node's value (typed `Node`: `build` tests classes with `is`, which mypy does not narrow)."""
         result: dict[str, Any] = {}
         build = self.build
         for key_node, value_node in node.value:
@@ -449,61 +261,15 @@ def _yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     return message
 
 
-# Line breaks to libyaml (YAML 1.1), ordinary characters to YAML 1.2 and to editors.
-_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-def _stand_ins(text: str) -> dict[int, str] | None:
-    """A table (for `str.translate`) from each YAML-1.1-only line break to a private-use
-    character that `text` does not hold; None when the text has none of them."""
-    if not ("\u2028" in text or "\x85" in text or "\u2029" in text):
-        return None
-    table: dict[int, str] = {}
-    candidate = 0xE000
-    for separator in _YAML11_BREAKS:
-        while chr(candidate) in text:
-            candidate += 1
-        table[ord(separator)] = chr(candidate)
-        candidate += 1
-    return table
-
-
-def _for_libyaml(text: str) -> tuple[str, dict[int, str] | None]:
-    """The text libyaml is given, and the table that puts the separators back."""
-    table = _stand_ins(text)
-    if table is None:
-        return text, None
-    return text.translate(table), {ord(stand_in): chr(separator) for separator, stand_in in table.items()}
-
-
-def _put_back(node: Node, back: dict[int, str]) -> None:
-    """Every scalar of the graph with its separators back (each node once: aliases share them)."""
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.__class__ is ScalarNode:
-            node.value = node.value.translate(back)
-        elif node.__class__ is MappingNode:
-            for key_node, value_node in node.value:
-                stack.append(key_node)
-                stack.append(value_node)
-        else:
-            stack.extend(node.value)
-
-
 def _compose(text: str) -> tuple[Node | None, dict[int, str] | None]:
-    given, back = _for_libyaml(text)
+    given, back = for_libyaml(text)
     loader = _ComposeOnly(given)
     try:
         node = loader.get_single_node()
     finally:
         loader.dispose()
     if back is not None and node is not None:
-        _put_back(node, back)
+        put_back(node, back)
     return node, back
 
 
@@ -518,7 +284,7 @@ def scalar_spans(text: str) -> list[tuple[int, int]]:
     as libyaml scans them; a block scalar's span starts after its header line, so that a
     comment on the header line is outside. Stops at a syntax error (what follows is
     not known to be a scalar)."""
-    given, _ = _for_libyaml(text)
+    given, _ = for_libyaml(text)
     loader = _CoreLoader(given)
     spans = []
     try:
@@ -545,7 +311,7 @@ def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
         node, back = _compose(text)
     except yaml.MarkedYAMLError as exc:
         message = _yaml_error_message(exc, text)
-        _, back = _for_libyaml(text)  # a message quoting a stand-in shows the character written
+        _, back = for_libyaml(text)  # a message quoting a stand-in shows the character written
         raise _LoadFailure(message.translate(back) if back else message, _yaml_error_position(exc)) from None
     except yaml.reader.ReaderError as exc:
         raise _LoadFailure(f"character 0x{exc.character:02x} is not allowed in YAML (a control character);"
@@ -555,12 +321,12 @@ def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
     except RecursionError:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     if node is None:
-        return Document(None, SourceMap(), text)
+        return Document(None, Positions(), text)
     try:
         data = _Builder(limits).build(node)
     except RecursionError:
         raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
-    return Document(data, SourceMap(root=node), text)
+    return Document(data, Positions.of_graph(node), text)
 
 
 def _offset_position(text: str, offset: int) -> Position:
@@ -683,7 +449,7 @@ def parse_json(text: str, limits: Limits = Limits()) -> Document:
         # escape of the same length keeps every position where it was.
         positions = parse_yaml(_SURROGATE_ESCAPE.sub(r"\\u0058", text), limits).positions
     except _LoadFailure:
-        positions = SourceMap()  # valid JSON that libyaml rejects: no positions, still usable
+        positions = Positions()  # valid JSON that libyaml rejects: no positions, still usable
     return Document(data, positions, text)
 
 

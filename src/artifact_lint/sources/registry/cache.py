@@ -33,10 +33,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from artifact_lint.sources.loader import Document, SourceMap
+from artifact_lint.sources.loader import Document
+from artifact_lint.sources.positions import Positions
 from artifact_lint.sources.registry.results import DocArtifact, ListRow, PolicyRow, RegistryDocument
 
-FORMAT = 5  # 2: positions packed (`SourceMap.pack`); 3: numbers as written, and what §6.1 reads (self rows,
+FORMAT = 5  # 2: positions packed (`Positions.pack`); 3: numbers as written, and what §6.1 reads (self rows,
 #   weights, notes, provenance, performance, prose evidence); 4: the decision an entry records;
 #   5: the body's SHA-256 in the entry's opening (`_HEADER`)
 # The code whose behaviour the entries record: a change to any of these files
@@ -44,7 +45,7 @@ FORMAT = 5  # 2: positions packed (`SourceMap.pack`); 3: numbers as written, and
 READER_MODULES = tuple(f"artifact_lint.{name}" for name in (
     "sources.registry.reader", "sources.registry.markdown", "sources.registry.entry", "sources.registry.tables",
     "sources.registry.reading", "sources.registry.results", "sources.registry.cache", "sources.loader",
-    "analysis.measures")) + ("markdown_it",)
+    "sources.positions", "analysis.measures")) + ("markdown_it",)
 KEEP = 32  # entries kept; older ones are removed when a new one is written
 # An entry is JSON: `{"format":5,"sha256":"<64 hex>","body":` + the body `encode` gives + `}`.
 # The digest is of the body's UTF-8 bytes, so it is checked before JSON parses anything.
@@ -140,7 +141,7 @@ def _row(raw: Any, texts: int) -> list[Any]:
 
 
 def _check_positions(all_packed: list[Any]) -> None:
-    """Every entry's packed positions as `SourceMap.pack` gives them: four lists, the
+    """Every entry's packed positions as `Positions.pack` gives them: four lists, the
     paths lists of keys (text) and indexes (whole numbers), two whole numbers from 1 a
     path, and no key at the top level. Checked for all entries at once, in passes that
     run at C speed (a document of thousands of rows), so that a finding never meets less."""
@@ -172,7 +173,7 @@ def _artifact(item: Any, text: str) -> DocArtifact:
             and _optional_text(item["status_line_state"]) and _optional_text(item["list_state"])
             and _optional_text(item["decision"]) and item["data"].__class__ is dict)
     packed = item["positions"]  # checked by `decode`, for all entries at once
-    return DocArtifact(item["id"], Document(item["data"], SourceMap.packed(*packed), text),
+    return DocArtifact(item["id"], Document(item["data"], Positions.unpack(*packed), text),
                        item["status_line_state"], item["list_state"], item["decision"])
 
 

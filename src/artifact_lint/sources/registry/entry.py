@@ -45,7 +45,8 @@ from markdown_it.token import Token
 
 from artifact_lint.analysis.measures import parse_measure
 from artifact_lint.model.findings import Position
-from artifact_lint.sources.loader import Document, PathKey, SourceMap
+from artifact_lint.sources.loader import Document, PathKey
+from artifact_lint.sources.positions import Positions
 from artifact_lint.sources.registry.markdown import Block, Row, clean, norm, reduce_inline
 from artifact_lint.sources.registry.reading import (
     figures,
@@ -183,7 +184,7 @@ class Builder(TableReader):
         self.text = text
         self.lines = lines
         self.data: dict[str, Any] = {}
-        self.positions = SourceMap()
+        self.positions = Positions()
         self.list_state: str | None = None
         self.status_state: str | None = None
         self.decision: str | None = None  # a decision the section records ("decision: `reject`")
@@ -215,9 +216,9 @@ class Builder(TableReader):
             target.append(value)
         else:
             target[last] = value
-        self.positions.values[path] = position
+        self.positions.set(path, position)
         if key and isinstance(last, str):
-            self.positions.keys[path] = position
+            self.positions.set(path, position, key=True)
 
     def set_top(self, name: str, value: Any, position: Position) -> None:
         self.drop(name)
@@ -226,9 +227,7 @@ class Builder(TableReader):
     def drop(self, name: str) -> None:
         """Forget a top-level field and every position under it."""
         self.data.pop(name, None)
-        for store in (self.positions.values, self.positions.keys):
-            for path in [p for p in store if p and p[0] == name]:
-                del store[path]
+        self.positions.drop((name,))
 
     def finish(self) -> DocArtifact:
         for name, parts in self.prose.items():
@@ -244,15 +243,17 @@ class Builder(TableReader):
     # the list table
 
     def from_list_row(self, row: Row, columns: dict[str, int]) -> None:
-        values, keys, data = self.positions.values, self.positions.keys, self.data
-        values[()] = Position(row.line, 1)
+        positions, data = self.positions, self.data
+        positions.set((), Position(row.line, 1))
         cells = row.cells
         for name, index in columns.items():
             if index < len(cells) and cells[index].text:
                 cell = cells[index]
                 path = (name,)  # as `put` would: the value, its position and key position
                 data[name] = cell.text
-                values[path] = keys[path] = Position(row.line, cell.column)
+                where = Position(row.line, cell.column)
+                positions.set(path, where)
+                positions.set(path, where, key=True)
         self.list_state = data.get("state")
 
     # a detail section
@@ -260,7 +261,7 @@ class Builder(TableReader):
     def from_detail(self, heading: Block, body: list[Block]) -> None:
         if "id" not in self.data:
             self.put(("id",), self.id, self.at(heading.line, self.id))
-            self.positions.values[()] = Position(heading.line, 1)
+            self.positions.set((), Position(heading.line, 1))
         self.detailed = True
         current: str | None = None
         for block in body:
@@ -404,7 +405,7 @@ class Builder(TableReader):
                      if isinstance(item, str)]
             found = provenance(items)
             first = next((name for name in ("source_notes", "notes") if self.data.get(name)), None)
-            where = self.positions.values.get((first, 0), Position(1, 1)) if first else Position(1, 1)
+            where = (self.positions.find((first, 0)) if first else None) or Position(1, 1)
         if found:
             self._mapping("provenance", found, where)
 
@@ -438,7 +439,7 @@ class Builder(TableReader):
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
                 continue
-            position = self.positions.values.get(("competition", index), Position(1, 1))
+            position = self.positions.find(("competition", index)) or Position(1, 1)
             if is_self_row(row, self.id, self.own_names):
                 self.put(("competition", index, "self"), True, position)
             elif str(row.get("label") or "").strip().casefold() == "direct" and not row.get("gate"):
@@ -451,7 +452,7 @@ class Builder(TableReader):
         release blocker) saying they were not recorded."""
         found: dict[str, float] = {}
         line = 0  # of the first evidence row or sentence stating a figure
-        texts = [(f"{row['gate']}: {row['value']}", self.positions.values[("evidence", index)].line)
+        texts = [(f"{row['gate']}: {row['value']}", self.positions.value(("evidence", index)).line)
                  for index, row in enumerate(self.data.get("evidence") or [])
                  if isinstance(row, dict) and isinstance(row.get("gate"), str) and isinstance(row.get("value"), str)]
         for text, text_line in [*texts, *((said.text, said.line) for said in self.said)]:
@@ -464,7 +465,7 @@ class Builder(TableReader):
         for index, row in enumerate(self.data.get("blockers") or [] if not notes else []):
             if isinstance(row, dict) and says_not_recorded(str(row.get("blocker") or "")):
                 text = ": ".join(str(row[key]) for key in ("blocker", "why") if row.get(key))
-                notes.append((f"Release blocker: {text}", self.positions.values[("blockers", index)].line))
+                notes.append((f"Release blocker: {text}", self.positions.value(("blockers", index)).line))
         result = performance(found, [text for text, _ in notes])
         if result is not None:
             self._mapping("performance", result, Position(line or notes[0][1], 1))

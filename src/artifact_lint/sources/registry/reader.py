@@ -8,7 +8,7 @@ each detail section is read into an artifact by `registry_entry`. The result is:
   (`Label | Meaning`) tables (`PolicyRow`), when present;
 * one `DocArtifact` per artifact id of the list table and of every
   ``### `<id>` `` detail section, whose `document` holds a dict in the shape of
-  an artifact file and a `SourceMap` whose positions point into the Markdown.
+  an artifact file and `Positions` that point into the Markdown.
 
 Reading is total: any text yields a `RegistryDocument` (possibly empty), and
 a malformed table or section only loses the part that cannot be read.
