@@ -76,12 +76,15 @@ def _mixed_result() -> Result:
 
 
 def test_every_format_is_registered_and_renders(linted: tuple[Path, Result]) -> None:
-    from artifact_lint.commands.cli import OutputFormat
+    from artifact_lint.reporters import describe
 
     _, result = linted
-    assert {f.value for f in OutputFormat} == set(FORMATS)
+    modules = Path(render.__code__.co_filename).parent.glob("*_report.py")
+    assert set(FORMATS) == {module.name.removesuffix("_report.py") for module in modules}
+    assert FORMATS[0] == "table"  # the default first
     for fmt in FORMATS:
         assert output(fmt, result).strip(), fmt
+        assert describe(fmt).startswith(f"`--format {fmt}`"), fmt
 
 
 # --------------------------------------------------------------------------- SARIF

@@ -14,6 +14,7 @@ from typing import NoReturn, Optional
 import typer
 
 from artifact_lint import __version__
+from artifact_lint.reporters import choices as format_choices  # the reporter modules' names, none imported
 
 app = typer.Typer(
     name="artifact-lint",
@@ -26,16 +27,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    concise = "concise"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-    junit = "junit"
-    markdown = "markdown"
 
 
 class ListFormat(str, Enum):
@@ -117,7 +108,7 @@ def check(
         None, metavar="PATH", help="Files or folders (default: the configured paths, else artifacts/)."),
     output_format: Optional[list[str]] = typer.Option(
         None, "--output-format", "--format", "-f", metavar="FORMAT[=PATH]",
-        help="Report format: table, concise, json, sarif, github, junit or markdown [default: table;"
+        help=f"Report format: {format_choices()} [default: table;"
              " github under GitHub Actions]. Repeat for several reports from one run, each FORMAT=PATH"
              " to a file; at most one goes to standard output."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE."),

@@ -4,7 +4,7 @@ Each setting is a field with its key as written in the file (the kebab-case alia
 its default, its description and the check of a value written in a file; parsing
 `[tool.artifact-lint]` / `artifact-lint.toml` validates through the model,
 `check --show-settings` lists its fields, and the README's table of settings is
-rendered from it (`settings_reference`, kept in step by tests/test_config_docs.py).
+rendered from it (`settings_reference`, kept in step by tests/test_docs_generated.py).
 Adding a key is adding a field here (and to `with_overrides` callers if the command
 line sets it).
 

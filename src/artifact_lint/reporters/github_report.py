@@ -1,4 +1,5 @@
-"""`--format github`: workflow commands that GitHub turns into annotations.
+"""`--format github`: workflow commands that GitHub turns into annotations; the default when
+`GITHUB_ACTIONS=true`, and then the `markdown` report also goes to `$GITHUB_STEP_SUMMARY`.
 
 GitHub reads one command a line and decodes `%25`, `%0D`, `%0A` (and, in properties,
 `%3A`, `%2C`) back, so line breaks in a file name or message are written that way and

@@ -1,4 +1,5 @@
-"""`--format json`: one object valid against findings.schema.json."""
+"""`--format json`: one object valid against findings.schema.json: `version`, `tool`, `summary`,
+`findings` sorted by path, line, column and code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import IO, Any
 from artifact_lint import __version__
 from artifact_lint.engine.lint import Result
 from artifact_lint.model.findings import Severity
-from artifact_lint.reporters._safe import json_text
+from artifact_lint.reporters._safe import JSON_ERRORS, json_text
+
+ENCODING_ERRORS = JSON_ERRORS  # `\uXXXX`; ASCII on a stream that is not UTF-8
 
 
 def as_dict(result: Result) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from artifact_lint import __version__
 from artifact_lint.engine.lint import Result
 from artifact_lint.model.findings import Finding
 
+ENCODING_ERRORS = "xmlcharrefreplace"  # character references; ASCII on a stream that is not UTF-8
 SUITE = "artifact-lint"
 # Everything outside XML 1.0's Char production, and the characters `_safe.visible` escapes
 # that XML allows (DEL and C1 controls, U+2028 and U+2029, U+202A-U+202E, U+2066-U+2069).

@@ -1,4 +1,4 @@
-"""`--format sarif`: one SARIF 2.1.0 log, ready for GitHub code scanning.
+"""`--format sarif`: one SARIF 2.1.0 log, ready for GitHub code scanning, with content fingerprints.
 
 The log holds one run. `tool.driver.rules` describes every rule (not only the
 ones that fired), so `ruleIndex` is stable and code scanning can show a rule's
@@ -36,7 +36,9 @@ from urllib.parse import quote
 from artifact_lint import __version__
 from artifact_lint.engine.lint import Result
 from artifact_lint.model.findings import Finding, content_key
-from artifact_lint.reporters._safe import json_text
+from artifact_lint.reporters._safe import JSON_ERRORS, json_text
+
+ENCODING_ERRORS = JSON_ERRORS  # `\uXXXX`; ASCII on a stream that is not UTF-8
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"

@@ -1,7 +1,8 @@
-"""The README documents each setting from its one declaration, the `Config` model.
+"""The README documents each setting and each output format from its one declaration:
+the `Config` model, the reporter module.
 
-`ARTIFACT_LINT_UPDATE_DOCS=1 pytest tests/test_config_docs.py` rewrites the README's
-table after a setting is added or changed.
+`ARTIFACT_LINT_UPDATE_DOCS=1 pytest tests/test_docs_generated.py` rewrites the README's
+generated sections after a setting or a format is added or changed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from artifact_lint.model.config import Config, parse_config, settings_reference
+from artifact_lint.reporters import reference as formats_reference
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,22 +22,26 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-BEGIN, END = "<!-- settings: begin -->\n", "<!-- settings: end -->\n"
 
 
-def _section(text: str) -> tuple[int, int]:
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return start, end
+def _check_section(name: str, expected: str) -> None:
+    """The README between `<!-- name: begin -->` and `<!-- name: end -->` is `expected`."""
+    text = README.read_text(encoding="utf-8")
+    begin, end = f"<!-- {name}: begin -->\n", f"<!-- {name}: end -->\n"
+    start, stop = text.index(begin) + len(begin), text.index(end)
+    expected = "\n" + expected + "\n"
+    if os.environ.get("ARTIFACT_LINT_UPDATE_DOCS") == "1" and text[start:stop] != expected:
+        README.write_text(text[:start] + expected + text[stop:], encoding="utf-8")
+        pytest.skip("README.md rewritten")
+    assert text[start:stop] == expected, "run ARTIFACT_LINT_UPDATE_DOCS=1 pytest tests/test_docs_generated.py"
 
 
 def test_readme_table_of_settings_is_rendered_from_the_model() -> None:
-    text = README.read_text(encoding="utf-8")
-    start, end = _section(text)
-    expected = "\n" + settings_reference() + "\n"
-    if os.environ.get("ARTIFACT_LINT_UPDATE_DOCS") == "1" and text[start:end] != expected:
-        README.write_text(text[:start] + expected + text[end:], encoding="utf-8")
-        pytest.skip("README.md rewritten")
-    assert text[start:end] == expected, "run ARTIFACT_LINT_UPDATE_DOCS=1 pytest tests/test_config_docs.py"
+    _check_section("settings", settings_reference())
+
+
+def test_readme_list_of_formats_is_rendered_from_the_reporters() -> None:
+    _check_section("formats", formats_reference())
 
 
 def test_every_setting_has_a_kebab_case_key_and_a_description() -> None:
