@@ -1,11 +1,18 @@
-"""`--jobs`: worker processes give exactly the single-process report."""
+"""`--jobs`: worker processes give exactly the single-process report, and records keep
+what the repository rules declare they read (`READS`), in one process as in several.
+
+Whatever waits here has a deadline (`deadline`): a worker that hangs or dies fails the
+test rather than hanging the suite."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,9 +20,31 @@ from conftest import build_fixture_repo
 from typer.testing import CliRunner
 
 from artifact_lint.commands.cli import app
-from artifact_lint.engine.parallel import AUTO_THRESHOLD, _WorkQueue, worker_count
+from artifact_lint.engine.parallel import AUTO_THRESHOLD, MIN_BATCH, batches_of, fields_read, worker_count
+from artifact_lint.engine.rule_set import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
+# What the built-in repository rules read (their `READS`, together).
+BUILT_IN_READS = ("id", "type", "state", "surface", "weights", "package")
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Raise TimeoutError in the test if the block takes longer (a hung worker)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _make_corpus(folder: Path, count: int) -> Path:
@@ -30,7 +59,8 @@ def _make_corpus(folder: Path, count: int) -> Path:
 
 def _report(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(app, ["check", "-f", "json", *args])
+    with deadline(120):
+        result = CliRunner().invoke(app, ["check", "-f", "json", *args])
     return result.exit_code, result.stdout
 
 
@@ -40,28 +70,21 @@ def test_worker_count() -> None:
     assert worker_count(None, AUTO_THRESHOLD) >= 1
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the work queue is shared across a fork")
-@pytest.mark.parametrize("count", [1, 7, 8, 9, 1000, 40_000])
-def test_work_queue_hands_out_every_file_exactly_once_across_processes(count: int) -> None:
+@pytest.mark.parametrize(("count", "processes"), [(1, 2), (7, 2), (8, 2), (9, 2), (1000, 2), (40_000, 2), (1000, 8)])
+def test_batches_hold_every_file_exactly_once_in_order(count: int, processes: int) -> None:
     files = [Path(f"artifacts/{index:05}.yaml") for index in range(count)]
-    queue = _WorkQueue(files)
-    assert len(queue.all_batches) <= _WorkQueue.MAX_BATCHES
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child takes what it can and sends back the names
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "w") as out:
-                out.write("\n".join(str(path) for path in queue.files()))
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    mine = [str(path) for path in queue.files()]
-    with os.fdopen(read_end) as source:
-        theirs = [line for line in source.read().split("\n") if line]
-    os.waitpid(pid, 0)
-    queue.close()
-    assert sorted(mine + theirs) == [str(path) for path in files]
+    batches = batches_of(files, processes)
+    assert [path for batch in batches for path in batch] == files
+    assert all(len(batch) >= MIN_BATCH for batch in batches[:-1])
+    assert len(batches) <= max(1, processes * 16)
+
+
+def test_the_built_in_repository_rules_declare_what_they_read() -> None:
+    rules = load_rules()
+    assert all(rule.reads is not None for rule in rules if rule.scope == "repository")
+    assert fields_read(rules) == BUILT_IN_READS
+    assert fields_read([rule._replace(reads=None) if rule.code == "AL006" else rule for rule in rules]) is None
+    assert fields_read([rule for rule in rules if rule.scope == "artifact"]) == ()
 
 
 def test_two_jobs_report_exactly_what_one_job_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,9 +94,34 @@ def test_two_jobs_report_exactly_what_one_job_reports(tmp_path: Path, monkeypatc
     first.write_text(first.read_text().replace("label: Direct\n", "label: direct\n", 1))
     one = _report(root, monkeypatch, "--jobs", "1")
     two = _report(root, monkeypatch, "--jobs", "2")
-    assert one == two
+    three = _report(root, monkeypatch, "--jobs", "3")
+    assert one == two == three
     code, text = one
     assert code == 1 and json.loads(text)["findings"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
+def test_the_workers_each_check_a_part_and_every_file_once(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import artifact_lint.engine.parallel as parallel
+
+    root = _make_corpus(tmp_path / "corpus", 300)
+    real = parallel._load_share
+    log = tmp_path / "checked"
+
+    def logged(work, paths):  # type: ignore[no-untyped-def]
+        paths = list(paths)
+        with log.open("a") as out:  # one write per batch: whole lines, whichever process writes
+            out.write("".join(f"{os.getpid()} {path.name}\n" for path in paths))
+        return real(work, paths)
+
+    monkeypatch.setattr(parallel, "_load_share", logged)  # forked workers inherit the patch
+    code, text = _report(root, monkeypatch, "--jobs", "2")
+    assert code == 1, text
+    lines = [line.split() for line in log.read_text().splitlines()]
+    names = sorted(name for _, name in lines)
+    assert names == sorted(path.name for path in (root / "artifacts").glob("*.yaml"))
+    assert len({pid for pid, _ in lines}) == 2 and str(os.getpid()) not in {pid for pid, _ in lines}
 
 
 def test_a_rule_crashing_in_a_worker_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,13 +134,13 @@ def test_a_rule_crashing_in_a_worker_exits_2(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(al101, "check", broken)  # forked workers inherit the patch
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(app, ["check", "--jobs", "2"])
+    with deadline(120):
+        result = CliRunner().invoke(app, ["check", "--jobs", "2"])
     assert result.exit_code == 2
     assert "AL101" in result.output and "boom" in result.output
 
 
 def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(tmp_path: Path) -> None:
-    from artifact_lint.engine.parallel import CROSS_FILE_FIELDS
     from artifact_lint.model.load import load_artifact
     from artifact_lint.sources.loader import Limits
 
@@ -108,66 +156,16 @@ def test_a_slim_record_keeps_every_position_under_the_kept_fields_and_no_other(t
     )
     artifact = load_artifact(path, tmp_path, Limits())
     assert artifact.document is not None
-    slim = artifact.slimmed(CROSS_FILE_FIELDS)
+    slim = artifact.slimmed(BUILT_IN_READS)
     assert slim.document is not None
     full = artifact.document.positions
-    wanted = set(CROSS_FILE_FIELDS)
+    wanted = set(BUILT_IN_READS)
     assert dict(slim.document.positions.items()) == {p: v for p, v in full.items() if not p or p[0] in wanted}
     assert dict(slim.document.positions.items(key=True)) == {p: v for p, v in full.items(key=True) if p[0] in wanted}
     assert slim.document.positions.has(("surface", 1, "odd", 1))
     assert slim.document.data == {k: artifact.document.data[k] for k in ("id", "type", "surface", "package")}
     assert slim.model is not None and slim.model.package == "specialists/x" and slim.model.evidence is None
 
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
-def test_a_child_keeps_checking_while_the_parent_reads_nothing(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
-    import artifact_lint.engine.parallel as parallel
-    from artifact_lint.sources.loader import Limits
-
-    files = [Path(f"artifacts/{index:05}.yaml") for index in range(400)]  # 50 batches of 8
-    progress = tmp_path / "batches"
-
-    def checked(repo, rules, batch, limits):  # type: ignore[no-untyped-def]
-        with progress.open("a") as out:
-            out.write("x")
-        return [str(path) * 1000 for path in batch]  # ~150 kB a batch: more than a pipe holds
-
-    monkeypatch.setattr(parallel, "_load_share", checked)
-    queue = parallel._WorkQueue(files)
-    child = parallel._fork(lambda write_end: parallel._send_batches(None, [], queue, Limits(), write_end))
-    queue.close()
-    deadline = time.monotonic() + 20
-    while (not progress.exists() or len(progress.read_text()) < 50) and time.monotonic() < deadline:
-        time.sleep(0.01)  # the parent reads nothing until the child has taken every batch
-    try:
-        assert len(progress.read_text()) == 50
-    except AssertionError:
-        parallel._stop(child)  # stuck on a full pipe: leave no process behind
-        raise
-    received = parallel._receive(child, to_the_end=True)
-    assert sorted(item for batch in received for item in batch) == [str(path) * 1000 for path in files]
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
-def test_frames_arrive_whole_and_in_order_however_the_pipe_splits_them() -> None:
-    from artifact_lint.engine.parallel import _Crash, _fork, _frame, _receive
-
-    big = ["x" * 1000] * 300  # ~300 kB pickled: more than a pipe holds at once
-    frames = _frame(big) + _frame([]) + _frame(_Crash("AL101 (invalid-state)", "RuntimeError: boom"))
-
-    def work(write_end: int) -> None:
-        for start in range(0, len(frames), 7_000):  # pieces that cut frames and lengths apart
-            os.write(write_end, frames[start:start + 7_000])
-
-    child = _fork(work)
-    received = []
-    while len(received) < 1:  # whatever has arrived, without waiting for the rest
-        received += _receive(child, to_the_end=False)
-    received += _receive(child, to_the_end=True)
-    assert received == [big, [], _Crash("AL101 (invalid-state)", "RuntimeError: boom")]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork")
@@ -185,6 +183,7 @@ def test_a_worker_that_dies_midway_exits_2(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(parallel, "_load_share", dying)
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(app, ["check", "--jobs", "2"])
+    with deadline(120):
+        result = CliRunner().invoke(app, ["check", "--jobs", "2"])
     assert result.exit_code == 2
-    assert "a worker process failed (wait status 768); rerun with --jobs 1" in result.output
+    assert "a worker process failed; rerun with --jobs 1" in result.output

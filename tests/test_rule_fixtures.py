@@ -3,6 +3,9 @@
 `fail/` and `pass/` are overlays on tests/fixtures/base/. `fail/expect.json` lists
 `findings` patterns that must all be reported; `pass/` must produce no finding of
 the rule's code (and `pass/expect.json` may list more `absent` patterns).
+
+Each fixture runs through `session.check`, the path `artifact-lint check` takes
+(`lint_repository`), in one process and with two worker processes (`--jobs 2`).
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ RULES = load_rules()
 CODES = [rule.code for rule in RULES]
 
 
-def _findings(root: Path) -> list[dict]:
-    return [f.to_dict() for f in check(root).findings]
+JOBS = pytest.mark.parametrize("jobs", [1, 2])
 
 
-def test_base_fixture_is_clean(tmp_path: Path) -> None:
-    findings = _findings(build_fixture_repo(tmp_path))
+def _findings(root: Path, jobs: int = 1) -> list[dict]:
+    return [f.to_dict() for f in check(root, jobs=jobs).findings]
+
+
+@JOBS
+def test_base_fixture_is_clean(tmp_path: Path, jobs: int) -> None:
+    findings = _findings(build_fixture_repo(tmp_path), jobs)
     assert findings == []
 
 
@@ -35,15 +42,16 @@ def test_rule_has_both_fixtures(code: str) -> None:
     assert (folder / "pass").is_dir(), f"{code} needs a pass/ fixture"
 
 
+@JOBS
 @pytest.mark.parametrize("code", CODES)
-def test_failing_fixture_reports(code: str, tmp_path: Path) -> None:
+def test_failing_fixture_reports(code: str, tmp_path: Path, jobs: int) -> None:
     overlay = FIXTURES / "rules" / code / "fail"
     if not overlay.is_dir():
         pytest.fail(f"{code} has no failing fixture")
     expect = load_expect(overlay)
     patterns = expect.get("findings", [])
     assert patterns, f"{code}: fail/expect.json lists no findings"
-    findings = _findings(build_fixture_repo(tmp_path, overlay))
+    findings = _findings(build_fixture_repo(tmp_path, overlay), jobs)
     for pattern in patterns:
         assert any(matches(f, pattern) for f in findings), (
             f"{code}: no finding matches {pattern}; got "
@@ -54,13 +62,14 @@ def test_failing_fixture_reports(code: str, tmp_path: Path) -> None:
         assert not bad, f"{code}: unexpected {bad[0]}"
 
 
+@JOBS
 @pytest.mark.parametrize("code", CODES)
-def test_passing_fixture_is_silent(code: str, tmp_path: Path) -> None:
+def test_passing_fixture_is_silent(code: str, tmp_path: Path, jobs: int) -> None:
     overlay = FIXTURES / "rules" / code / "pass"
     if not overlay.is_dir():
         pytest.fail(f"{code} has no passing fixture")
     expect = load_expect(overlay)
-    findings = _findings(build_fixture_repo(tmp_path, overlay))
+    findings = _findings(build_fixture_repo(tmp_path, overlay), jobs)
     assert not [f for f in findings if f["code"] == code], [f for f in findings if f["code"] == code]
     for pattern in expect.get("absent", []):
         assert not [f for f in findings if matches(f, pattern)]

@@ -8,17 +8,16 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from artifact_lint.engine.lint import Result, lint
+from artifact_lint.engine.lint import Result
 from artifact_lint.engine.rule_set import Rule
-from artifact_lint.engine.session import Session, open_session
+from artifact_lint.engine.session import Session, lint_repository, open_session
 from artifact_lint.errors import ToolError
 from artifact_lint.model.config import check_codes, check_file_path, find_root
 from artifact_lint.model.findings import Finding, Severity, content_key
-from artifact_lint.model.build import build_repository
 from artifact_lint.model.repository import Repository
 
 if TYPE_CHECKING:
@@ -165,8 +164,8 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
         if existing is not None and not existing:
             return Counter()
         # Configured paths missing at that revision add nothing (see `discovery.plan`).
-        repo = build_repository(old_root, session.config, session.policy, existing)
-        return Counter(content_key(f) for f in lint(repo, session.rules).findings)
+        result, _ = lint_repository(replace(session, root=old_root), existing, jobs=options.jobs)
+        return Counter(content_key(f) for f in result.findings)
 
 
 def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, Repository]:
@@ -183,21 +182,14 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, R
 
         shown = _checked_path(options.baseline, cwd, session.root, "baseline")
         baseline = read_baseline(options.baseline, shown)
-    from artifact_lint.engine.lint import RuleCrashed
-    from artifact_lint.engine.parallel import parallel_loader
-    from artifact_lint.engine.rule_set import iter_selected
-
-    config = session.config
-    selected = list(iter_selected(session.rules, config.select + config.extend_select, config.ignore))
     if options.cache:
         from artifact_lint.sources.registry.cache import cache_folder
 
         cache = cache_folder()
     else:
         cache = None
-    repo = build_repository(session.root, config, session.policy, paths, stdin,
-                            load_many=parallel_loader(selected, options.jobs, RuleCrashed), registry_cache=cache)
-    result = lint(repo, session.rules, baseline)
+    result, repo = lint_repository(session, paths, stdin=stdin, jobs=options.jobs, baseline=baseline,
+                                   registry_cache=cache)
     if stdin is not None:  # an editor asks about its buffer: findings about other files are not its
         result.findings = [f for f in result.findings if f.path == stdin[0]]
     if options.new_from_rev:

@@ -2,7 +2,7 @@
 from the same metadata `check` lints, and only for artifacts that pass it.
 
 The repository is loaded and linted exactly as `check` does it (`open_session`,
-`build_repository`, `lint`). Each finding is then attributed to the artifact it
+`lint_repository`, keeping whole records for the pages). Each finding is then attributed to the artifact it
 is about: a finding in the artifact's own file, or in the specialist package its
 `package` field names. An artifact with an attributed finding at or above
 `--fail-on` (default `error`) is *withheld*: no page is written for it (a stale
@@ -32,9 +32,8 @@ from artifact_lint import __version__
 from artifact_lint.analysis.measures import Number, parse_measure
 from artifact_lint.commands.check import CheckOptions, apply_command_line, check_targets, resolve_root
 from artifact_lint.commands.site_render import PAGE, check_out, render
-from artifact_lint.engine.lint import Result, lint
-from artifact_lint.engine.session import Session, open_session
-from artifact_lint.model.build import build_repository
+from artifact_lint.engine.lint import Result
+from artifact_lint.engine.session import Session, lint_repository, open_session
 from artifact_lint.model.findings import Finding, Severity
 from artifact_lint.model.formats import SLUG_PATTERN, Artifact, Policy
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH
@@ -117,8 +116,8 @@ def _load(options: SiteOptions) -> tuple[Session, Repository, Result]:
         from artifact_lint.engine.baseline import read_baseline
 
         baseline = read_baseline(options.baseline, str(options.baseline))
-    repo = build_repository(session.root, session.config, session.policy)
-    return session, repo, lint(repo, session.rules, baseline)
+    result, repo = lint_repository(session, baseline=baseline, whole_records=True)  # the pages read every field
+    return session, repo, result
 
 
 def _published(repo: Repository) -> list[ArtifactFile]:

@@ -193,7 +193,8 @@ def _compile(file: _File, code: str, spec: RuleSpec, raw: dict[str, Any]) -> Rul
         check.examples = (spec.examples.fail, spec.examples.pass_)
     return Rule(code=code, name=spec.name, severity=Severity(spec.severity or "error"), scope=check.scope,
                 summary=" ".join(spec.summary.split()), doc=_doc(file, code, spec, check), fix=None,
-                check=check, source=file.shown)
+                check=check, source=file.shown,
+                reads=() if check.scope == "repository" else None)  # decision rules read no artifact
 
 
 def _condition(file: _File, where: PathKey, key: str, value: Any, given: str) -> Condition:

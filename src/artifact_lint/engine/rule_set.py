@@ -3,7 +3,7 @@
 A rule module holds its documentation as its docstring (first line: the
 one-line summary; then "What it does", "Why it matters", "Example" and
 "Use instead" sections), the constants `CODE`, `NAME`, `SEVERITY`, `SCOPE`
-and optionally `FIX` ("safe" or "unsafe"), and one `check` function:
+and optionally `FIX` ("safe" or "unsafe") and `READS`, and one `check` function:
 
 - `SCOPE = "artifact"`: `check(artifact, repo)` runs once per artifact file;
 - `SCOPE = "repository"`: `check(repo)` runs once per run;
@@ -12,6 +12,12 @@ and optionally `FIX` ("safe" or "unsafe"), and one `check` function:
 
 `check` yields `Problem`s and touches nothing: it is a pure function of the
 loaded repository. Adding a rule is adding a module (and its fixtures).
+
+`READS` (repository scope) names the top-level artifact fields the rule reads, e.g.
+`READS = ("id", "package")`. When every selected repository rule declares them, each
+artifact's record keeps only those fields once the artifact rules have run on it
+(`engine/parallel.py`), in one process or several alike; a rule that declares nothing
+(the default, and every plugin that does not say) gets the whole record.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class Rule(NamedTuple):
     fix: str | None
     check: Callable[..., Iterable[Problem]]
     source: str = "built-in"  # or the rule file (`rules/house.yaml`), or `plugin <entry point>`
+    reads: tuple[str, ...] | None = None  # `READS`: the artifact fields a repository rule reads; None: all
 
     def sections(self) -> dict[str, str]:
         """The documentation's `## Heading` sections, by heading."""
@@ -63,6 +70,7 @@ def _from_module(module: Any, code_re: re.Pattern[str] = CODE_RE, source: str = 
         fix=getattr(module, "FIX", None),
         check=module.check,
         source=source,
+        reads=_reads(module),
     )
     if not isinstance(rule.code, str) or not code_re.match(rule.code) or not isinstance(rule.name, str) \
             or not NAME_RE.match(rule.name):
@@ -70,6 +78,15 @@ def _from_module(module: Any, code_re: re.Pattern[str] = CODE_RE, source: str = 
     if rule.scope not in ("artifact", "repository", "suppression"):
         raise ValueError(f"rule module {module.__name__}: SCOPE must be artifact, repository or suppression")
     return rule
+
+
+def _reads(module: Any) -> tuple[str, ...] | None:
+    reads = getattr(module, "READS", None)
+    if reads is None:
+        return None
+    if isinstance(reads, str) or not all(isinstance(name, str) for name in reads):
+        raise ValueError(f"rule module {module.__name__}: READS must be a tuple of field names")
+    return tuple(reads)
 
 
 def _rule_module_names() -> list[str]:

@@ -1,6 +1,10 @@
 """One lint run from a root directory: config, policy, repository, rules, result.
 
-The command line and the tests both enter here, so they cannot drift apart.
+`lint_repository` is the one way to lint: `check` (its every output format, `--jobs`
+in one process or several), the Python API, `site`/`export` and the tests' rule
+fixtures all call it, so they load and check files through the same loader and see
+the same records. (The language server keeps the records of unchanged files from one
+edit to the next, then runs the same `lint`.)
 """
 
 from __future__ import annotations
@@ -8,15 +12,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from artifact_lint.engine.lint import Result, lint
-from artifact_lint.engine.rule_set import Rule, load_rules
+from artifact_lint.engine.lint import Result, RuleCrashed, lint
+from artifact_lint.engine.parallel import parallel_loader
+from artifact_lint.engine.rule_set import Rule, iter_selected, load_rules
 from artifact_lint.errors import ToolError
 from artifact_lint.model.config import Config, check_file_path, load_config
 from artifact_lint.model.formats import Policy
 from artifact_lint.model.policy import DEFAULT_POLICY_PATH, load_policy
 from artifact_lint.model.build import build_repository
 from artifact_lint.model.repository import Repository
+
+if TYPE_CHECKING:
+    from artifact_lint.engine.baseline import Baseline
 
 
 @dataclass
@@ -57,12 +66,29 @@ def open_session(root: Path, *, config_file: Path | None = None, policy_file: Pa
     return Session(root, config, policy, rules)
 
 
-def load_repository(session: Session, paths: list[str] | None = None) -> Repository:
-    return build_repository(session.root, session.config, session.policy, paths)
+def selected_rules(session: Session) -> list[Rule]:
+    """The rules the configuration (and command line) select."""
+    config = session.config
+    return list(iter_selected(session.rules, config.select + config.extend_select, config.ignore))
 
 
-def check(root: Path, paths: list[str] | None = None, **options: object) -> Result:
-    """Lint `paths` (default: the configured ones) under `root`."""
+def lint_repository(session: Session, paths: list[str] | None = None, *, stdin: tuple[str, bytes] | None = None,
+                    jobs: int | None = 1, baseline: Baseline | None = None, registry_cache: Path | None = None,
+                    whole_records: bool = False) -> tuple[Result, Repository]:
+    """Load the repository (`paths`, default the configured ones; or `stdin`, a name and
+    its bytes) and lint it: the findings, and the repository they came from. `jobs`: as
+    `--jobs` (None: automatic). `whole_records`: every artifact keeps every field after
+    the run, for a caller that reads them itself (`site`); otherwise a record may keep
+    only what the repository rules declare they read (`READS`, see `rule_set`)."""
+    load_many = parallel_loader(selected_rules(session), jobs, RuleCrashed, whole_records=whole_records)
+    repo = build_repository(session.root, session.config, session.policy, paths, stdin, load_many=load_many,
+                            registry_cache=registry_cache)
+    return lint(repo, session.rules, baseline), repo
+
+
+def check(root: Path, paths: list[str] | None = None, *, jobs: int | None = 1, **options: object) -> Result:
+    """Lint `paths` (default: the configured ones) under `root`, as `artifact-lint check
+    --jobs JOBS` does."""
     overrides = options.pop("overrides", None)
     session = open_session(root, overrides=overrides, **options)  # type: ignore[arg-type]
-    return lint(load_repository(session, paths), session.rules)
+    return lint_repository(session, paths, jobs=jobs)[0]

@@ -40,6 +40,7 @@ CODE = "AL001"
 NAME = "parse-error"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ()  # load errors only
 
 
 def check(repo: Repository) -> Iterator[Problem]:

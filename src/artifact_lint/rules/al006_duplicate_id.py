@@ -33,6 +33,7 @@ CODE = "AL006"
 NAME = "duplicate-id"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ("id",)
 
 
 def check(repo: Repository) -> Iterator[Problem]:

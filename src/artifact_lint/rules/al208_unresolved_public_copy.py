@@ -37,6 +37,7 @@ CODE = "AL208"
 NAME = "unresolved-public-copy"
 SEVERITY = "warning"
 SCOPE = "repository"
+READS = ("id",)
 
 
 def check(repo: Repository) -> Iterator[Problem]:

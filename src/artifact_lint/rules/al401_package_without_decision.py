@@ -36,6 +36,7 @@ CODE = "AL401"
 NAME = "package-without-decision"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ()  # packages and the registry document
 
 
 def _recorded_decisions(repo: Repository) -> dict[str, tuple[str, str]]:

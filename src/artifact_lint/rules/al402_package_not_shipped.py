@@ -31,6 +31,7 @@ CODE = "AL402"
 NAME = "package-not-shipped"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ()  # packages
 
 
 def check(repo: Repository) -> Iterator[Problem]:

@@ -43,6 +43,7 @@ CODE = "AL403"
 NAME = "invalid-decision"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ()  # packages
 
 
 def _absent(record: DecisionFile, path: PathKey) -> Position:

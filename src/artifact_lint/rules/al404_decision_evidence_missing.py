@@ -32,6 +32,7 @@ CODE = "AL404"
 NAME = "decision-evidence-missing"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ()  # packages
 
 
 def check(repo: Repository) -> Iterator[Problem]:

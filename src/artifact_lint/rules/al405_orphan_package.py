@@ -36,6 +36,7 @@ CODE = "AL405"
 NAME = "orphan-package"
 SEVERITY = "warning"
 SCOPE = "repository"
+READS = ("package", "surface", "weights")
 
 
 def check(repo: Repository) -> Iterator[Problem]:

@@ -36,6 +36,7 @@ CODE = "AL503"
 NAME = "path-escapes-root"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ("surface", "package")
 
 
 def _why(path: str) -> str:

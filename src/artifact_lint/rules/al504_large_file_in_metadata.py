@@ -38,6 +38,7 @@ CODE = "AL504"
 NAME = "large-file-in-metadata"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ()  # files on disk
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".ckpt", ".npz", ".lora")
 

@@ -37,6 +37,7 @@ CODE = "AL601"
 NAME = "registry-doc-drift"
 SEVERITY = "error"
 SCOPE = "repository"
+READS = ("id", "type", "state")
 
 
 def _status_drift(repo: Repository) -> Iterator[Problem]:

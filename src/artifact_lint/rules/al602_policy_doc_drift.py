@@ -41,6 +41,7 @@ CODE = "AL602"
 NAME = "policy-doc-drift"
 SEVERITY = "warning"
 SCOPE = "repository"
+READS = ()  # the registry document and the policy
 
 
 def _compare(path: str, kind: str, rows: list, known: Iterable[str],  # type: ignore[type-arg]

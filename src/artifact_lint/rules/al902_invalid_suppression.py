@@ -34,6 +34,7 @@ CODE = "AL902"
 NAME = "invalid-suppression"
 SEVERITY = "warning"
 SCOPE = "repository"
+READS = ()  # directives
 
 
 def check(repo: Repository) -> Iterator[Problem]:
