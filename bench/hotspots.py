@@ -37,8 +37,9 @@ from make_corpus import make_corpus  # noqa: E402
 
 T0 = time.perf_counter()
 import artifact_lint.commands.cli as cli  # noqa: E402
+from artifact_lint.commands import process  # noqa: E402
 
-cli.prepare_process()
+process.start()  # as the console entry point starts, without ending the process after a check
 T_CLI = time.perf_counter() - T0
 T1 = time.perf_counter()
 from artifact_lint.analysis import claims  # noqa: E402  (what `check` imports)

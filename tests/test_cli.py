@@ -619,6 +619,7 @@ def test_real_process_flushes_a_large_report_before_it_exits(clean: Path) -> Non
 
 def test_under_main_the_check_ends_the_process_itself_once_the_report_is_out(
         clean: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from artifact_lint.commands import process as process_module
     from artifact_lint.commands.check import CheckOptions, run_check
 
     class Ended(BaseException):  # not an error `_guard` would turn into exit 2
@@ -626,22 +627,22 @@ def test_under_main_the_check_ends_the_process_itself_once_the_report_is_out(
 
     codes = []
 
-    def exit_process(code: int) -> NoReturn:
+    def exit_now(code: int) -> NoReturn:
         codes.append(code)
         raise Ended  # stands in for os._exit
 
+    monkeypatch.setattr(process_module, "exit_now", exit_now)
     (clean / GEMMA).write_text((clean / GEMMA).read_text() + "colour: blue\n")
     monkeypatch.chdir(clean)
+    assert run_check(CheckOptions(output_format="json", exit_zero=True)) == 0  # not under main: the code comes back
+    assert codes == []
+    capsys.readouterr()
+    monkeypatch.setattr(process_module, "_fast_exit", True)  # what `main` sets (`process.start(fast_exit=True)`)
     with pytest.raises(Ended):
-        run_check(CheckOptions(output_format="json", fail_on="warning"), exit_process)
+        run_check(CheckOptions(output_format="json", fail_on="warning"))
     assert codes == [1] and '"AL004"' in capsys.readouterr().out
-    assert run_check(CheckOptions(output_format="json", exit_zero=True)) == 0  # no hook: the code comes back
-    # `main` hands the command its exit function through the click context
-    import artifact_lint.commands.cli as cli_module
-
-    monkeypatch.setattr(cli_module, "_exit_at_once", exit_process)
     with pytest.raises(Ended):
-        CliRunner().invoke(app, ["check", "--exit-zero"], obj=exit_process)
+        CliRunner().invoke(app, ["check", "--exit-zero"])
     assert codes == [1, 0]
 
 
@@ -687,31 +688,27 @@ def test_schema_rejects_unknown_and_missing(clean: Path) -> None:
     assert not validator.is_valid(data)
 
 
-def _in_fresh_interpreter(code: str, disable_plugins: str) -> str:
-    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": disable_plugins}
+def _in_fresh_interpreter(code: str, disable_plugins: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if disable_plugins is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = disable_plugins
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
 
-def test_pydantic_plugin_loader_stand_in_spares_importlib_metadata() -> None:
-    code = ("import sys; from artifact_lint.commands import cli; cli._skip_pydantic_plugin_loader();"
-            " import artifact_lint.model.formats, typer._adapters;"
-            " from pydantic import TypeAdapter; TypeAdapter(int).validate_python(1);"
-            " print('importlib.metadata' in sys.modules)")
-    assert _in_fresh_interpreter(code, "__all__") == "False"
-    assert _in_fresh_interpreter(code, "some-plugin") == "True"  # plugins may load: the real loader
-
-
-def test_pydantic_plugin_loader_stand_in_reads_other_names_from_the_real_loader() -> None:
-    code = ("from artifact_lint.commands import cli; cli._skip_pydantic_plugin_loader();"
-            " from pydantic.plugin._loader import get_plugins, PYDANTIC_ENTRY_POINT_GROUP;"
-            " print(list(get_plugins()), PYDANTIC_ENTRY_POINT_GROUP)")
-    assert _in_fresh_interpreter(code, "__all__") == "[] pydantic"
+def test_start_up_turns_pydantic_plugins_off_through_its_documented_variable_and_nothing_else() -> None:
+    code = ("import os, sys; from artifact_lint.commands import process; process.start();"
+            " import artifact_lint.model.formats; from pydantic import TypeAdapter;"
+            " TypeAdapter(int).validate_python(1);"
+            " print(os.environ['PYDANTIC_DISABLE_PLUGINS'],"
+            " all(getattr(m, '__file__', None) for n, m in sys.modules.items() if n.startswith('pydantic')))")
+    assert _in_fresh_interpreter(code, None) == "__all__ True"  # no stand-in module among pydantic's
+    assert _in_fresh_interpreter(code, "some-plugin").startswith("some-plugin ")  # a user's setting stays
 
 
 def test_the_cyclic_collector_is_off_during_start_up_and_on_for_the_command() -> None:
-    code = ("import gc, sys; from artifact_lint.commands import cli; cli.prepare_process(); print(gc.isenabled());"
+    code = ("import gc, sys; from artifact_lint.commands import cli, process; process.start(); print(gc.isenabled());"
             " import artifact_lint.reporters.catalogue as catalogue;"
             " catalogue.explain_rule = lambda *args: print(gc.isenabled());"
             " sys.argv = ['artifact-lint', 'explain', 'AL101'];"

@@ -4,16 +4,16 @@ No `from __future__ import annotations` here: typer reads the parameter types at
 every start, and real annotations spare it evaluating strings (about 3 ms).
 """
 
-import gc
 import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import Optional
 
 import typer
 
 from artifact_lint import __version__
+from artifact_lint.commands import process
 from artifact_lint.reporters import choices as format_choices  # the reporter modules' names, none imported
 
 app = typer.Typer(
@@ -103,7 +103,6 @@ def _patterns(values: Optional[list[str]]) -> Optional[list[str]]:
 
 @app.command()
 def check(
-    ctx: typer.Context,
     paths: list[str] = typer.Argument(
         None, metavar="PATH", help="Files or folders (default: the configured paths, else artifacts/)."),
     output_format: Optional[list[str]] = typer.Option(
@@ -174,13 +173,10 @@ def check(
         exclude=_patterns(exclude), extend_exclude=_patterns(extend_exclude), respect_gitignore=respect_gitignore,
         force_exclude=force_exclude, show_files=show_files, show_settings=show_settings, verbose=verbose,
     )
-    # Under `main`, the context holds `_exit_at_once`: the check ends the process itself,
-    # before the files it loaded are freed (see `run_check`).
-    exit_process = ctx.obj if ctx.obj is _exit_at_once else None
-    raise typer.Exit(_guard(lambda: _checked_run(options, exit_process), debug))
+    raise typer.Exit(_guard(lambda: _checked_run(options), debug))
 
 
-def _checked_run(options, exit_process):  # type: ignore[no-untyped-def]
+def _checked_run(options):  # type: ignore[no-untyped-def]
     """`run_check`, once what typer cannot check is sound: `--new-from-rev ""` is an
     error, never a run without it."""
     from artifact_lint.commands.check import run_check
@@ -189,7 +185,7 @@ def _checked_run(options, exit_process):  # type: ignore[no-untyped-def]
         from artifact_lint.engine.revision import check_revision_argument
 
         check_revision_argument(options.new_from_rev)
-    return run_check(options, exit_process)
+    return run_check(options)
 
 
 @app.command()
@@ -335,12 +331,7 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
     """Run a command; tool errors and crashes become one line on stderr and exit 2."""
     from artifact_lint.errors import ToolError
 
-    if not gc.isenabled():
-        # Off during start-up (see `prepare_process`). What start-up made lives as long
-        # as the process, so it is frozen: the collector never goes through it (its first
-        # pass would take about 5 ms). `check` turns the collector off again.
-        gc.freeze()
-        gc.enable()
+    process.command_started()
     try:
         return int(action() or 0)
     except ToolError as exc:
@@ -369,75 +360,18 @@ def _guard(action, debug: bool) -> int:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     """Console entry point (click already exits 2 on usage errors)."""
-    prepare_process()
+    process.start(fast_exit=True)
     if "_ARTIFACT_LINT_COMPLETE" in os.environ:  # a shell asking for completions (`completion`)
         from typer.completion import completion_init
 
         completion_init()
     try:
-        app(obj=_exit_at_once)
+        app()
     except SystemExit as exc:
         if isinstance(exc.code, int) or exc.code is None:
-            _exit_at_once(exc.code or 0)
+            process.exit_now(exc.code or 0)
         raise
-    _exit_at_once(0)
-
-
-def prepare_process() -> None:
-    """What the console entry point does before the command runs (bench/hotspots.py
-    does it too, so that it times the same imports)."""
-    # pydantic scans every installed package's entry points for plugins on first use
-    # (~30 ms, a tenth of a small check); artifact-lint uses none.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    _skip_pydantic_plugin_loader()
-    # Start-up (pydantic, typer parsing the command line, our modules) makes many objects
-    # and little garbage, so the cyclic collector would only go through them again and again
-    # (1.6% of the instructions of a small check); `_guard` turns it on for the command.
-    gc.disable()
-
-
-_PLUGIN_LOADER = "pydantic.plugin._loader"
-
-
-def _skip_pydantic_plugin_loader() -> None:
-    """With every plugin disabled, pydantic's plugin loader finds none, but importing it
-    imports `importlib.metadata` (email, zipfile, csv...: about 12 ms, a fifteenth of a
-    check of our repository). A stand-in answers `get_plugins` the same way; any other
-    name is read from the real loader, imported then, so a newer pydantic still works."""
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") != "__all__" or _PLUGIN_LOADER in sys.modules:
-        return
-    import types
-
-    stand_in = types.ModuleType(_PLUGIN_LOADER)
-
-    def get_plugins() -> tuple[()]:
-        return ()
-
-    def real_attribute(name: str) -> object:
-        if name.startswith("__"):  # the import system asks for `__path__` and the like
-            raise AttributeError(name)
-        import importlib
-
-        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
-            del sys.modules[_PLUGIN_LOADER]
-        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
-
-    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
-    stand_in.__getattr__ = real_attribute  # type: ignore[method-assign]
-    sys.modules[_PLUGIN_LOADER] = stand_in
-
-
-def _exit_at_once(code: int) -> NoReturn:
-    """Exit without freeing the heap object by object (mypy's `hard_exit` does the same):
-    after a check of 1,000 files the interpreter's teardown takes about 35 ms. Every
-    file artifact-lint writes is closed by now; only the standard streams' buffers are
-    left to flush."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # the reader went away (a broken pipe), or the stream is closed
-            code = code or 2
-    os._exit(code)
+    process.exit_now(0)
 
 
 class ExportFormat(str, Enum):
