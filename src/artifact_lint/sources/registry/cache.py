@@ -43,7 +43,8 @@ FORMAT = 5  # 2: positions packed (`Positions.pack`); 3: numbers as written, and
 # The code whose behaviour the entries record: a change to any of these files
 # (an edit, or a new markdown-it-py) names different entries.
 READER_MODULES = tuple(f"artifact_lint.{name}" for name in (
-    "sources.registry.reader", "sources.registry.markdown", "sources.registry.entry", "sources.registry.tables",
+    "sources.registry.reader", "sources.registry.markdown", "sources.registry.table_rule", "sources.registry.entry",
+    "sources.registry.tables",
     "sources.registry.reading", "sources.registry.results", "sources.registry.cache", "sources.loader",
     "sources.positions", "analysis.measures")) + ("markdown_it",)
 KEEP = 32  # entries kept; older ones are removed when a new one is written

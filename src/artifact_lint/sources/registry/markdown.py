@@ -4,10 +4,11 @@ The document is parsed once with markdown-it-py (CommonMark plus GFM tables);
 everything works on its block token stream and the `.map` line ranges of the
 tokens, never on regular expressions over the whole file. For speed on large
 documents (a 10,000-row list table) the parser makes one token per table row
-instead of one per cell (`_table_rule`), and inline-parses only headings,
+instead of one per cell (`table_rule`), and inline-parses only headings,
 paragraphs, list items and the table cells that hold inline markup (a plain
 cell's text is its cleaned Markdown, `cell_text`). Both give exactly what the
-stock token stream gives; tests/test_registry_doc.py checks that.
+stock token stream gives; tests/test_registry_table_rule.py and
+tests/test_registry_doc.py check that.
 
 `read_blocks` gives the document as a flat sequence of `Block`s (headings,
 paragraphs, tables, lists), which `registry_doc` and `registry_entry` read.
@@ -20,90 +21,12 @@ import re
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import mdTrim
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS, escapedSplit, getLine
-from markdown_it.rules_block.table import table as _stock_table_rule
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import inline as _core_inline
 from markdown_it.rules_core import text_join as _core_text_join
 from markdown_it.token import Token
 
-ROW = "table_row"  # one token per table row (see `_table_rule`), cells in `meta["cells"]`
-
-
-def _split_row(text: str) -> list[str]:
-    """markdown-it's `escapedSplit`; without a backslash no pipe is escaped: `str.split`."""
-    return text.split("|") if "\\" not in text else escapedSplit(text)
-
-
-def _table_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """markdown-it's GFM table rule, emitting one `ROW` token per row.
-
-    Whether a table starts here is the stock rule's own answer (its `silent` pass, which
-    changes nothing); the rows it then takes, and each cell's text, are the stock rule's
-    (same terminators, blank line and indent checks, autocompletion limit, `mdTrim` of
-    every cell, missing cells empty, extra cells dropped). Only the tokens differ: instead
-    of `tr`/`th`/`td`/`inline` tokens (17 for a 5-column row) a row is one token whose
-    `meta["cells"]` holds the cells' Markdown, whose `map` is its line and whose `info` is
-    `"head"` for the header row; the cells are inline-parsed on demand by `cell_text`.
-    """
-    if not _stock_table_rule(state, start_line, end_line, True):
-        return False
-    if silent:
-        return True
-    header = _split_row(mdTrim(getLine(state, start_line)))
-    if header and header[0] == "":
-        header.pop(0)
-    if header and header[-1] == "":
-        header.pop()
-    count = len(header)
-
-    old_parent = state.parentType
-    state.parentType = "table"
-    terminators = state.md.block.ruler.getRules("blockquote")
-    token = state.push("table_open", "table", 1)
-    token.map = table_lines = [start_line, 0]
-    token = state.push(ROW, "tr", 0)
-    token.map = [start_line, start_line + 1]
-    token.info = "head"
-    token.meta = {"cells": [mdTrim(cell) for cell in header]}
-
-    autocompleted = 0
-    line = start_line + 2
-    while line < end_line:
-        if state.sCount[line] < state.blkIndent:
-            break
-        terminate = False
-        for rule in terminators:
-            if rule(state, line, end_line, True):
-                terminate = True
-                break
-        if terminate:
-            break
-        text = mdTrim(getLine(state, line))
-        if not text or state.is_code_block(line):
-            break
-        columns = _split_row(text)
-        if columns and columns[0] == "":
-            columns.pop(0)
-        if columns and columns[-1] == "":
-            columns.pop()
-        autocompleted += count - len(columns)
-        if autocompleted > MAX_AUTOCOMPLETED_CELLS:
-            break
-        if len(columns) < count:
-            columns.extend([""] * (count - len(columns)))
-        token = state.push(ROW, "tr", 0)
-        token.map = [line, line + 1]
-        token.meta = {"cells": [mdTrim(cell) if cell else "" for cell in columns[:count]]}
-        line += 1
-
-    state.push("table_close", "table", -1)
-    table_lines[1] = line
-    state.parentType = old_parent
-    state.line = line
-    return True
+from artifact_lint.sources.registry.table_rule import ROW, install
 
 
 @functools.cache
@@ -113,12 +36,9 @@ def parser() -> MarkdownIt:
     The core `inline` rule is off: `parse_inline` runs it (and `text_join`, as
     `MarkdownIt.parse` does) on the inline tokens of headings, paragraphs and list items,
     and `cell_text` on the table cells that hold inline markup. Tables come from
-    `_table_rule`.
+    `table_rule`, one `ROW` token per row.
     """
-    md = MarkdownIt("commonmark").enable("table").disable("inline")
-    stock = next(rule for rule in md.block.ruler.__rules__ if rule.name == "table")
-    md.block.ruler.at("table", _table_rule, {"alt": list(stock.alt)})
-    return md
+    return install(MarkdownIt("commonmark").enable("table").disable("inline"))
 
 
 def parse_inline(md: MarkdownIt, env: dict[str, Any], tokens: list[Token]) -> None:
