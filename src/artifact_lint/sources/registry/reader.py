@@ -153,8 +153,8 @@ def read_registry(text: str) -> RegistryDocument:
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        artifact_id = _heading_id(block, list_ids, reserved) if block.kind == "heading" else None
-        if artifact_id is None:
+        section_id = _heading_id(block, list_ids, reserved) if block.kind == "heading" else None
+        if section_id is None:
             index += 1
             continue
         end = index + 1
@@ -167,11 +167,11 @@ def read_registry(text: str) -> RegistryDocument:
                         and LABELS.get(norm(other.text)) is None)):
                 break
             end += 1
-        waiting = without_detail.get(artifact_id)
+        waiting = without_detail.get(section_id)
         if waiting:
             builder = waiting.pop(0)
         else:  # an id without a list row, or a second section for the same id
-            builder = Builder(artifact_id, text, lines)
+            builder = Builder(section_id, text, lines)
             builders.append(builder)
         builder.from_detail(block, blocks[index + 1:end])
         index = end
