@@ -37,6 +37,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from artifact_lint.model.findings import Finding
 from artifact_lint.sources import containment
+from artifact_lint.sources.input_formats import FIXABLE_SUFFIXES, INPUT_FORMATS, JSON, format_of, name_list
 from artifact_lint.sources.loader import (
     _SURROGATE_ESCAPE,
     Limits,
@@ -51,7 +52,7 @@ from artifact_lint.sources.loader import (
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/()-]*[A-Za-z0-9)]$|^[A-Za-z]$")
 BOM = "\ufeff"
-SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = FIXABLE_SUFFIXES
 NO_NEWLINE = "\\ No newline at end of file\n"
 
 
@@ -203,7 +204,8 @@ def _plan_file(root: Path, relative: str, fixable: list[Finding], limits: Limits
 
     suffix = Path(relative).suffix.lower()
     if suffix not in SUFFIXES:
-        return refuse("--fix rewrites YAML and JSON files only; edit this one by hand")
+        return refuse(f"--fix rewrites {name_list(tuple(f for f in INPUT_FORMATS if f.fixable))} files only;"
+                      " edit this one by hand")
     target = containment.check(root / relative, root, "artifact file", relative)  # a link leaving the root: exit 2
     if target.existing is None:
         return refuse("the file no longer exists")
@@ -237,7 +239,7 @@ def fix_text(original: str, findings: Iterable[Finding], suffix: str,
             paths.append((finding, parse_field(finding.field)))
         else:
             unfixed.append(Unfixed(finding, "the finding names no field"))
-    json_file = suffix == ".json"
+    json_file = format_of(suffix) is JSON
     text, applied = _fix_text(text, paths, json_file, unfixed)
     if not applied:
         return original, [], unfixed

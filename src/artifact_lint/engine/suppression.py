@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from artifact_lint.model.findings import Finding, Position
+from artifact_lint.sources.input_formats import BY_SUFFIX, YAML
 
 _DIRECTIVE = re.compile(
     r"(?:^|\s)(?:#|<!--)\s*artifact-lint:\s*(?P<kind>disable-file|disable)\b\s*=?\s*"
@@ -94,9 +95,10 @@ def find_directives(path: str, text: str) -> list[Directive]:
     if "artifact-lint:" not in text:  # the common case costs one substring search
         return []
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-    if suffix == "json":
+    fmt = BY_SUFFIX.get(f".{suffix}") if suffix else None
+    if fmt is not None and not fmt.comments:
         return []
-    yaml_file = suffix in ("yaml", "yml")
+    yaml_file = fmt is YAML
     scalars = None  # scanned at the first directive-like line only
     lines, starts = _lines(text)
     opening = _opening_comment_lines(lines)

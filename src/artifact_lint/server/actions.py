@@ -15,11 +15,11 @@ from lsprotocol import types
 
 from artifact_lint.model.findings import Finding
 from artifact_lint.server.diagnostics import Snapshot, overlaps
+from artifact_lint.sources.input_formats import FIXABLE_SUFFIXES
 from artifact_lint.sources.loader import Limits
 
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.artifact-lint"
 KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL]
-_FIXABLE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _fixable(finding: Finding) -> bool:
@@ -36,7 +36,7 @@ def _wanted(kind: str, only: Iterable[str] | None) -> bool:
 def fixed_edit(snapshot: Snapshot, findings: list[Finding], limits: Limits) -> tuple[types.TextEdit, int] | None:
     """One edit of the buffer applying the fixes of `findings`, and how many it applies;
     None when none can be applied."""
-    if snapshot.suffix not in _FIXABLE_SUFFIXES:
+    if snapshot.suffix not in FIXABLE_SUFFIXES:
         return None
     from artifact_lint.commands.fixer import fix_text
 

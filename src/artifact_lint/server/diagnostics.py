@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from lsprotocol import types
 
 from artifact_lint.model.findings import Finding, Severity
+from artifact_lint.sources.input_formats import SUFFIXES
 from artifact_lint.sources.loader import PathKey
 
 SOURCE = "artifact-lint"
@@ -124,7 +125,7 @@ class Spans:
     def __init__(self, text: str, suffix: str) -> None:
         self.by_start: dict[tuple[int, int], tuple[int, int] | None] = {}
         self.keys: list[_Span] = []
-        if suffix not in (".yaml", ".yml", ".json"):
+        if suffix not in SUFFIXES:
             return
         from artifact_lint.sources.loader import compose
 

@@ -27,12 +27,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from artifact_lint.errors import ToolError
-from artifact_lint.model.config import Config, check_file_path
+from artifact_lint.model.config import CONFIG_FILES, Config, check_file_path
+from artifact_lint.sources.input_formats import SUFFIXES, suffix_list
 from artifact_lint.sources.patterns import GitIgnores, Patterns, glob_regex
 
-METADATA_SUFFIXES = (".yaml", ".yml", ".json")
+METADATA_SUFFIXES = SUFFIXES  # the artifact files' suffixes, one row a format in input_formats
 DOCUMENT_SUFFIXES = (".md", ".markdown")
-CONFIG_NAMES = ("pyproject.toml", "artifact-lint.toml", ".artifact-lint.toml")
+CONFIG_NAMES = ("pyproject.toml", *CONFIG_FILES)
 DEFAULT_POLICY = "rules/policy.yaml"
 RULES_FOLDER = "rules"  # the policy and a repository's own rules: never artifact files
 _MAGIC = re.compile(r"[*?\[]")
@@ -260,7 +261,7 @@ class Finder:
                 continue
             why = self.reserved(relative) or self.excluded_entry(folder, relative, name, False)
             if why is None and not name.lower().endswith(METADATA_SUFFIXES):
-                why = "not a .yaml, .yml or .json file"
+                why = f"not a {suffix_list()} file"
             if why is not None:
                 self._skip(found, relative, why)
             else:

@@ -23,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from artifact_lint.model.findings import START, Position
+from artifact_lint.sources.input_formats import format_of, parser
 from artifact_lint.sources.line_breaks import for_libyaml, put_back
 from artifact_lint.sources.positions import PathKey as PathKey  # re-exported: callers name paths by it
 from artifact_lint.sources.positions import Positions
@@ -459,7 +460,8 @@ def load_text(raw: bytes, suffix: str, limits: Limits = Limits()) -> Document | 
         text = _decode(raw)
         if not text.strip():
             return LoadError("the file is empty; an artifact file holds one mapping")
-        doc = parse_json(text, limits) if suffix == ".json" else parse_yaml(text, limits)
+        fmt = format_of(suffix)
+        doc = parser(fmt)(text, limits)
     except _LoadFailure as failure:
         return failure.error
     if doc.data is None and not doc.positions.has(()):
@@ -469,5 +471,5 @@ def load_text(raw: bytes, suffix: str, limits: Limits = Limits()) -> Document | 
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
                 "bool": "a boolean"}.get(kind, kind)
         return LoadError(f"the top level is {kind}; the file should hold one mapping"
-                         f"{' (a JSON object)' if suffix == '.json' else ''}", doc.positions.value(()))
+                         f"{f' ({fmt.mapping})' if fmt.mapping else ''}", doc.positions.value(()))
     return doc
