@@ -75,9 +75,9 @@ def test_new_from_rev_reports_only_what_changed(tmp_path: Path, monkeypatch: pyt
     shutil.rmtree(root / ".git")
     _break(root, "label: Direct\n", "label: direct\n")  # already broken on main
     git = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci"]
-    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "main"], cwd=root, check=True)
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True, timeout=60)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True, timeout=60)
+    subprocess.run([*git, "commit", "-qm", "main"], cwd=root, check=True, timeout=60)
     _break(root, "label: Not comparable", "label: not comparable")  # the pull request's change
     everything = _report(_run(root, monkeypatch, "-f", "json").output)["findings"]
     assert {f["field"] for f in everything if f["code"] == "AL201"} == {"competition[0].label", "competition[2].label"}

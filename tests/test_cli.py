@@ -655,8 +655,8 @@ def test_real_process_reader_closing_the_pipe_is_no_traceback(clean: Path) -> No
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.read(10)
     proc.stdout.close()  # like `| head -c 10`
-    error = proc.stderr.read().decode()
-    assert proc.wait(timeout=120) == 2
+    error = proc.communicate(timeout=120)[1].decode()  # the rest of stderr, once the process ends
+    assert proc.returncode == 2
     assert "Traceback" not in error and "Exception ignored" not in error
 
 

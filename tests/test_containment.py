@@ -168,12 +168,12 @@ def immutable(area: Path) -> Iterator[Path]:
     folder = area / "locked"
     folder.mkdir()
     (folder / "file.yaml").write_text("old\n")
-    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True, timeout=60).returncode != 0:
         pytest.skip("chattr +i is not available here")
     try:
         yield folder
     finally:
-        subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+        subprocess.run(["chattr", "-i", str(folder)], capture_output=True, timeout=60)
 
 
 def test_a_folder_that_takes_no_new_file_is_one_line(area: Path, immutable: Path) -> None:

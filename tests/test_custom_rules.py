@@ -217,9 +217,9 @@ def test_statistics_count_custom_findings(house: Path) -> None:
 def test_new_from_rev_drops_custom_findings_already_there(house: Path) -> None:
     git = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c", "init.defaultBranch=main"]
     shutil.rmtree(house / ".git")
-    subprocess.run([*git, "init", "-q"], cwd=house, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=house, check=True)
-    subprocess.run([*git, "commit", "-qm", "main"], cwd=house, check=True)
+    subprocess.run([*git, "init", "-q"], cwd=house, check=True, timeout=60)
+    subprocess.run([*git, "add", "-A"], cwd=house, check=True, timeout=60)
+    subprocess.run([*git, "commit", "-qm", "main"], cwd=house, check=True, timeout=60)
     edit(house, "artifacts/gemma-2b-invoice-fields.yaml", "state: candidate-current-best",
          "state: release-ready-weights")
     run = cli(house, "check", "-f", "json", "--new-from-rev", "HEAD")

@@ -40,7 +40,7 @@ def write(root: Path, relative: str, text: str) -> Path:
 
 def git_init(root: Path) -> None:
     shutil.rmtree(root / ".git", ignore_errors=True)
-    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, timeout=60)
 
 
 def paths_of(run: Run, code: str | None = None) -> set[str]:
@@ -252,10 +252,12 @@ def test_pathspec_is_not_imported_without_patterns_to_match(repo: Path) -> None:
     stays as fast as before (pathspec costs about 9 ms to import)."""
     code = ("import sys\nfrom pathlib import Path\nfrom artifact_lint.engine.session import check\n"
             "check(Path(sys.argv[1]))\nprint('pathspec' in sys.modules)\n")
-    run = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True)
+    run = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True,
+                         timeout=300)
     assert run.stdout.strip() == "False"
     write(repo, ".gitignore", "*.tmp\n")
-    run = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True)
+    run = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, check=True,
+                         timeout=300)
     assert run.stdout.strip() == "True"
 
 
@@ -406,7 +408,7 @@ def upstream(tmp_path: Path) -> Path:
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
-    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, timeout=60)
     return root
 
 

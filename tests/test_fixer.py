@@ -198,7 +198,8 @@ def test_line_ends_stay_byte_for_byte_and_diff_is_exact(tmp_path: Path, monkeypa
     (tmp_path / "fix.diff").write_text(diff, newline="")
     copy = tmp_path / "copy.yaml"
     copy.write_bytes(raw)
-    patch = subprocess.run(["patch", "-s", str(copy), str(tmp_path / "fix.diff")], capture_output=True, text=True)
+    patch = subprocess.run(["patch", "-s", str(copy), str(tmp_path / "fix.diff")], capture_output=True, text=True,
+                           timeout=60)
     assert patch.returncode == 0, patch.stdout + patch.stderr
     assert copy.read_bytes() == expected
     code, _, stderr = _cli(root, monkeypatch, "check", "--fix", "-q")
@@ -341,12 +342,12 @@ def test_fixes_in_the_registry_document_are_named_not_skipped(tmp_path: Path,
 def immutable_artifacts(tmp_path: Path):  # type: ignore[no-untyped-def]
     root = build_fixture_repo(tmp_path)
     _broken_state(root, "state: Parked")
-    if subprocess.run(["chattr", "+i", str(root / "artifacts")], capture_output=True).returncode != 0:
+    if subprocess.run(["chattr", "+i", str(root / "artifacts")], capture_output=True, timeout=60).returncode != 0:
         pytest.skip("chattr +i is not available here")
     try:
         yield root
     finally:
-        subprocess.run(["chattr", "-i", str(root / "artifacts")], capture_output=True)
+        subprocess.run(["chattr", "-i", str(root / "artifacts")], capture_output=True, timeout=60)
 
 
 def test_a_folder_that_takes_no_new_file_is_exit_2_naming_the_file(immutable_artifacts: Path,

@@ -42,7 +42,7 @@ def git(*args: str, cwd: Path) -> None:
     subprocess.run(
         ["git", "-c", "user.name=artifact-lint tests", "-c", "user.email=tests@example.invalid",
          "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=cwd, check=True, capture_output=True, text=True)
+        cwd=cwd, check=True, capture_output=True, text=True, timeout=60)
 
 
 # --- pre-commit hook -----------------------------------------------------------------
@@ -79,7 +79,7 @@ def test_hook_skips_unrelated_files(path: str) -> None:
 def test_hook_manifest_is_valid_for_pre_commit() -> None:
     pytest.importorskip("pre_commit")
     run = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(HOOKS)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -121,7 +121,7 @@ def test_action_scripts_take_inputs_from_the_environment() -> None:
 def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
     pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed")
     return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -165,7 +165,7 @@ def run_check_step(root: Path, tmp: Path, *, paths: str = "", args: str = "",
            "AL_PYTHON": sys.executable, "AL_PATHS": paths, "AL_ARGS": args, "AL_SARIF": sarif}
     step = action_step("check")
     assert set(step["env"]) == {"AL_PYTHON", "AL_PATHS", "AL_ARGS", "AL_SARIF"}
-    run = subprocess.run([bash, "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True)
+    run = subprocess.run([bash, "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True, timeout=300)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
     assert list(temp.iterdir()) == []  # the step cleans up after itself
     return run, outputs, summary.read_text()
@@ -290,6 +290,6 @@ def test_hook_command_lints_everything_when_only_the_policy_changes(tmp_path: Pa
     assert entry[0] == "artifact-lint"
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     run = subprocess.run([sys.executable, "-m", "artifact_lint", *entry[1:], "-f", "concise"],
-                         cwd=root, env=env, capture_output=True, text=True)
+                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "artifacts/terminal-replay.yaml:3:8: AL101" in run.stdout

@@ -25,7 +25,7 @@ GIT = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", "-c",
 
 
 def _git(root: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=root, check=True, capture_output=True, text=True).stdout
+    return subprocess.run([*GIT, *args], cwd=root, check=True, capture_output=True, text=True, timeout=60).stdout
 
 
 def _repository(tmp_path: Path, *, commit: bool = True) -> Path:
@@ -217,7 +217,7 @@ def test_odd_tree_entries_are_written_as_git_would_or_left_out(tmp_path: Path) -
     root = _repository(tmp_path)
     head = _git(root, "rev-parse", "HEAD").strip()
     blob = subprocess.run([*GIT, "hash-object", "-w", "--stdin"], cwd=root, input=b"a\0b", check=True,
-                          capture_output=True).stdout.decode().strip()
+                          capture_output=True, timeout=60).stdout.decode().strip()
     _git(root, "update-index", "--add", "--cacheinfo", f"120000,{blob},artifacts/nul-link.yaml")
     _git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},vendor/module")
     (root / "tool.sh").write_text("#!/bin/sh\n")

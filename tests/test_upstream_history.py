@@ -50,7 +50,7 @@ def _with_entries_added(old: str, new: str) -> tuple[str, set[str]]:
 
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=root,
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, timeout=60)
 
 
 @pytest.fixture

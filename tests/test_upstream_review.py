@@ -225,7 +225,7 @@ def _repository(version: str, tmp_path: Path) -> Path:
         for folder in (tree / "specialists").iterdir():  # the packages this version's surface names
             if folder.is_dir() and f"`specialists/{folder.name}/" in _document(version):
                 shutil.copytree(folder, root / "specialists" / folder.name)
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, timeout=60)
     return root
 
 
