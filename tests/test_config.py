@@ -494,3 +494,43 @@ def test_baseline_paths_must_be_regular_files_inside_the_root(repo: Path, tmp_pa
     _one_error_line(_cli(repo, "check", "--baseline", "base"), "`base`", "folder")
     assert _cli(repo, "check", "--write-baseline", "written.json").code == 0
     assert (repo / "written.json").is_file()
+
+
+# --- the first error is the one written first ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        ({"fail-on": "fatal", "zzz": 1}, "key `fail-on`"),
+        ({"zzz": 1, "fail-on": "fatal"}, "unknown key `zzz`"),
+        ({"max-depth": 0, "paths": 3}, "key `max-depth`"),
+        ({"paths": 3, "max-depth": 0}, "key `paths`"),
+        # keys naming codes are checked once the others are read (`rules` decides the codes)
+        ({"select": ["BAD"], "fail-on": "fatal"}, "key `fail-on`"),
+        ({"ignore": ["BAD"], "select": ["AL999"]}, "key `ignore`"),
+    ],
+)
+def test_of_several_errors_the_first_written_is_reported(table: dict, needle: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        _parse(table)
+    assert str(info.value).startswith(f"artifact-lint.toml: {needle}")
+
+
+def test_known_codes_may_depend_on_the_other_keys() -> None:
+    seen: list[tuple[str, ...]] = []
+
+    def known(config: Config) -> list[str]:
+        seen.append(config.rules)
+        return [*KNOWN, "HX001"] if config.rules == ("house/*.yaml",) else KNOWN
+
+    config = parse_config({"select": ["HX"], "rules": ["house/*.yaml"]}, "artifact-lint.toml", known)
+    assert config.select == ("HX",) and seen == [("house/*.yaml",)]
+    assert config.origins == {"select": "artifact-lint.toml", "rules": "artifact-lint.toml"}
+
+
+def test_values_set_in_code_are_not_read_as_file_values() -> None:
+    config = Config(paths=("a", "b"), fail_on=Severity.INFO)
+    assert config.paths == ("a", "b") and config.source is None and config.origin("paths") == "default"
+    changed = config.with_overrides("--select", select=("AL1",))
+    assert changed.select == ("AL1",) and changed.origin("select") == "--select" and config.select == ("AL",)
