@@ -11,7 +11,7 @@ import pytest
 from conftest import build_fixture_repo
 from test_cli import cli, edit
 
-from artifact_lint.analysis.claims import RowMatcher
+from artifact_lint.analysis.rows import RowMatcher
 from artifact_lint.model.formats import CompetitionRow
 from artifact_lint.sources.copy_text import CopyText, json_copy, markdown_copy, may_hold_claims
 from artifact_lint.sources.package_index import index_claims

@@ -15,7 +15,10 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
 from typing import Literal, NamedTuple
+
+from artifact_lint.analysis.patterns import matches_at
 
 # Slack for binary floating point on top of the written tolerance.
 _EPSILON = 1e-9
@@ -27,30 +30,28 @@ _NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+)"
 _NUMBER_RE = re.compile(rf"\s*(?P<sign>[+\-\u2212]?)\s*(?P<num>{_NUMBER})\s*(?P<pct>%?)\s*\Z")
 _RANGE_RE = re.compile(
     rf"\s*(?P<a>{_NUMBER})\s*(?P<apct>%?)\s*(?:-|\u2013|\u2014|to)\s*(?P<b>{_NUMBER})\s*(?P<bpct>%?)\s*\Z")
-# A number standing on its own in prose: not part of a word, a version or a size
-# such as `Qwen2.5`, `v1.5` or `0.6B`, nor of a hyphenated name: not right after a
-# hyphen glued to a word (`Llama-3.2-3B`, `GPT-4`), nor right before a hyphen and a
-# digit (`3.2-3B`, `2024-05-01`). A minus sign after a space (`-0.4`) still starts a
-# number, and a range's percent sign (`77.1-96%`) applies to both ends.
-# The first number is `(?<![\w.])(?<!\w-){_NUMBER}` written to start with its first
-# character, `[\d.]`: the tests of what precedes it come right after it, and lookbehinds
-# pick the rest of a number starting with a digit or with a point. So a search skips
-# from digit to digit instead of trying every position.
-_TEXT_NUMBER_RE = re.compile(
-    r"(?P<a>[\d.](?<![\w.].)(?<!\w-.)(?:(?<=\d)\d*(?:\.\d+)?|(?<=\.)\d+))(?P<apct>\s?%)?"
-    rf"(?:(?P<dash>-|\u2013)(?P<b>{_NUMBER})(?P<bpct>\s?%)?)?"
-    r"(?!\w|\.\d|-\d)")
+# A number standing on its own in prose: not part of a word, a version or a size such as
+# `Qwen2.5`, `v1.5` or `0.6B`, nor of a hyphenated name (`Llama-3.2-3B`, `GPT-4`, a date
+# `2024-05-01`). A minus sign after a space (`-0.4`) still starts a number, and a range's
+# percent sign (`77.1-96%`) applies to both ends.
+_TEXT_NUMBER_RE = re.compile(rf"""
+    (?<![\w.]) (?<!\w-)                    # not inside a word or a version, nor after `GPT-`
+    (?P<a>{_NUMBER}) (?P<apct>\s?%)?
+    (?: (?P<dash>-|\u2013) (?P<b>{_NUMBER}) (?P<bpct>\s?%)? )?      # a range: `77.1-96%`
+    (?! \w | \.\d | -\d )                   # no unit glued on (`0.6B`), no more version or date
+""", re.VERBOSE)
 _DELTA_UNITS = r"percentage[ -]points?|points?|pts?|pp|p\.p\.|%"
-# A signed delta: the sign must start a word ("slice; +4.7 points"), so that the
-# dash of a range (`77.1-96%`) or of a compound word (`64-row`) never reads as one:
-# the sign starts the text or follows one of `[\s(\[{,;:/]`. That test is written after
-# the sign (the two characters behind are not "another character, then the sign"), so
-# that the pattern starts with the sign and a search skips from sign to sign.
-# Public: the win-cue prefilter of `claims` folds it in; every match starts with the sign.
-DELTA_RE = re.compile(
-    rf"(?P<sign>[+\-\u2212])(?<![^\s(\[{{,;:/].)\s?(?P<num>{_NUMBER})\s?(?P<unit>{_DELTA_UNITS})"
-    r"(?![A-Za-z0-9])",
-    re.IGNORECASE)
+# The signs a delta starts with (see `delta_matches`).
+_SIGN_RE = re.compile(r"[+\-\u2212]")
+# A signed delta: the sign must start a word ("slice; +4.7 points"), so that the dash of
+# a range (`77.1-96%`) or of a compound word (`64-row`) never reads as one.
+DELTA_RE = re.compile(rf"""
+    (?: ^ | (?<=[\s(\[{{,;:/]) )              # the sign starts the text, or follows a space or `(,;:/`
+    (?P<sign>[+\-\u2212]) \s?
+    (?P<num>{_NUMBER}) \s?
+    (?P<unit>{_DELTA_UNITS})
+    (?![A-Za-z0-9])
+""", re.IGNORECASE | re.VERBOSE)
 _UNSIGNED_DELTA_RE = re.compile(
     rf"\s*(?P<sign>[+\-\u2212]?)\s?(?P<num>{_NUMBER})\s?(?P<unit>{_DELTA_UNITS})\s*\Z", re.IGNORECASE)
 
@@ -294,7 +295,19 @@ def find_deltas(text: str) -> list[Delta]:
     The sign is required and must start a word, so `64-row`, `77.1-96%` and
     `58% -> 100%` hold no delta.
     """
-    return [_delta(match) for match in DELTA_RE.finditer(text)]
+    return [_delta(match) for match in delta_matches(text)]
+
+
+def delta_matches(text: str) -> Iterator[re.Match[str]]:
+    """`DELTA_RE.finditer(text)`, with the pattern tried only at the signs (see
+    `patterns.matches_at`): every delta starts with its sign."""
+    if "+" not in text and "-" not in text and "\u2212" not in text:  # most prose
+        return iter(())
+    return matches_at(DELTA_RE, text, (sign.start() for sign in _SIGN_RE.finditer(text)))
+
+
+def has_delta(text: str) -> bool:
+    return next(delta_matches(text), None) is not None
 
 
 def parse_delta(text: str) -> Delta | None:

@@ -61,7 +61,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import RowMatcher, resolve_against, win_claim_labels
+from artifact_lint.analysis.gates import win_claim_labels
+from artifact_lint.analysis.rows import RowMatcher, resolve_against
 from artifact_lint.model.findings import Problem, Severity
 from artifact_lint.model.formats import CompetitionRow
 from artifact_lint.model.repository import ArtifactFile, Repository

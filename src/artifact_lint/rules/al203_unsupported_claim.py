@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import RowMatcher, resolve_against, row_names
+from artifact_lint.analysis.rows import RowMatcher, resolve_against, row_names
 from artifact_lint.model.findings import Problem, Severity
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem

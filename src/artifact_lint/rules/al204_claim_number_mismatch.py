@@ -49,15 +49,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import (
-    GateDifference,
-    RowMatcher,
-    claim_delta,
-    gate_difference,
-    resolve_against,
-    win_claim_labels,
-)
+from artifact_lint.analysis.gates import GateDifference, claim_delta, gate_difference, win_claim_labels
 from artifact_lint.analysis.measures import Delta, Number, format_number, parse_delta
+from artifact_lint.analysis.rows import RowMatcher, resolve_against
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem

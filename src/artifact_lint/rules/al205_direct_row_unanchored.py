@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import evidence_gates, evidence_reported_missing, evidence_row, win_claim_labels
+from artifact_lint.analysis.gates import evidence_gates, evidence_reported_missing, evidence_row, win_claim_labels
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.suggest import did_you_mean, quoted_list

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import evidence_reported_missing, gate_difference, win_claim_labels
+from artifact_lint.analysis.gates import evidence_reported_missing, gate_difference, win_claim_labels
 from artifact_lint.analysis.measures import Delta, Number, find_deltas, find_numbers, number_from_float, parse_measure
 from artifact_lint.model.findings import Position, Problem
 from artifact_lint.model.formats import Artifact

@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import public_copy, split_sentences
+from artifact_lint.analysis.claims import public_copy
+from artifact_lint.analysis.sentences import split_sentences
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.rules._shared import public_copy_of

@@ -118,7 +118,7 @@ def markdown_copy(path: str, text: str) -> list[CopyText]:
 def _side_by_side(path: str, table: list[list[tuple[str, int, int]]]) -> Iterator[CopyText]:
     """A Delta/vs column puts the first value column's system beside the others: each
     row whose delta holds a win cue is a claim over the other systems."""
-    from artifact_lint.analysis.claims import find_cues
+    from artifact_lint.analysis.cues import find_cues
 
     if len(table) < 2:
         return
@@ -171,7 +171,7 @@ def has_adoption_words(text: str) -> bool:
 def may_hold_claims(text: str) -> bool:
     """False only when no sentence of `text` can hold a win cue or an adoption claim: a
     substring test before the Markdown parse, which costs most of reading a card."""
-    from artifact_lint.analysis.claims import may_hold_cues
+    from artifact_lint.analysis.cues import may_hold_cues
 
     return has_adoption_words(text) or may_hold_cues(text)
 
