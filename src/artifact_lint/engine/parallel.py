@@ -7,19 +7,26 @@ problems and the suppression directives: the same record in one process as in
 several, so a rule sees the same whatever N is, while memory grows by a small record
 per file rather than by a whole file (positions, text, model).
 
-With N > 1 the parent, once packages and policy are loaded, starts a pool of N worker
-processes (`concurrent.futures`, forked, so that they share what is loaded) and hands
-them the files in batches, which each takes as it becomes free. Cross-file rules then
-run once in the parent over the whole set, and findings are sorted, so the report is
-the same whatever N is. Where there is no `fork` (Windows), one process does it all.
+With N > 1 the parent, once packages and policy are loaded, forks N - 1 children,
+which share what is loaded, and checks files itself; every process takes batches of
+files from one queue until none is left, then a child sends its records to the
+parent as one pickle through a pipe. Cross-file rules then run once in the parent
+over the whole set, and findings are sorted, so the report is the same whatever N is.
+Where there is no `fork` (Windows), one process does it all.
+
+Plain `os.fork` and a pipe rather than `multiprocessing`: importing it and starting
+a pool cost about 30 ms, a tenth of a check of 1,000 files (bench/README.md, "--jobs:
+fork and a pipe, or a process pool").
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import pickle
+import signal
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from artifact_lint.engine.rule_set import Rule
 from artifact_lint.engine.suppression import find_directives
@@ -30,17 +37,10 @@ from artifact_lint.model.load import load_artifact
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.sources.loader import Limits
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-# Below this many files, starting workers costs about what they save (2 cores, ~65-line
-# files: even between 100 and 200 files).
+# Below this many files, forking costs about what it saves (2 cores, ~65-line files,
+# one and two processes taking turns: even between 100 and 200 files; at 400 files two
+# processes took 0.36 s and one 0.44 s).
 AUTO_THRESHOLD = 200
-
-# Batches per process: enough that no process waits long for the last one, few enough
-# that handing them out costs little next to checking them.
-BATCHES_PER_PROCESS = 16
-MIN_BATCH = 8  # files
 
 
 class _Crash(NamedTuple):
@@ -52,7 +52,7 @@ class _Crash(NamedTuple):
 
 
 class _Work(NamedTuple):
-    """What every process checks with: the worker processes inherit it when forked."""
+    """What every process checks with: the children inherit it when forked."""
 
     repo: Repository  # packages, policy, targets; never the half-built list of artifacts
     rules: list[Rule]  # the artifact-scope rules
@@ -72,7 +72,10 @@ def fields_read(rules: Iterable[Rule]) -> tuple[str, ...] | None:
     return tuple(name for name in Artifact.model_fields if name in wanted)
 
 
-def _load_share(work: _Work, paths: Iterable[Path]) -> list[ArtifactFile] | _Crash:
+Share = list[ArtifactFile] | _Crash  # the records of a share of the files, or the first crash
+
+
+def _load_share(work: _Work, paths: Iterable[Path]) -> Share:
     """Load the files, check the targets among them, and keep of each its record."""
     repo, rules, limits, keep = work
     loaded = []
@@ -93,14 +96,101 @@ def _load_share(work: _Work, paths: Iterable[Path]) -> list[ArtifactFile] | _Cra
     return loaded
 
 
-_work: _Work | None = None  # set in the parent before the pool forks the workers
+class _WorkQueue:
+    """Files in batches that each process takes as it goes, so that one that starts late
+    or runs on a slower core checks fewer.
+
+    The batch numbers wait in a pipe, written in full before any fork: a read of two
+    bytes from a pipe is atomic, so each batch goes to exactly one process, and the
+    kernel does the locking. At most 4,096 bytes are written, which any pipe holds."""
+
+    MAX_BATCHES = 2048  # two bytes each
+    MIN_BATCH = 8  # files: a few milliseconds of work, against one `read` per batch
+
+    def __init__(self, paths: list[Path]) -> None:
+        size = max(self.MIN_BATCH, -(-len(paths) // self.MAX_BATCHES))
+        self.all_batches = [paths[start:start + size] for start in range(0, len(paths), size)]
+        self.read_end, write_end = os.pipe()
+        try:
+            os.write(write_end, b"".join(i.to_bytes(2, "little") for i in range(len(self.all_batches))))
+        finally:
+            os.close(write_end)  # once the pipe is empty, a read returns b"" in every process
+
+    def batches(self) -> Iterator[list[Path]]:
+        """Each batch this process takes, until none is left."""
+        while number := os.read(self.read_end, 2):
+            yield self.all_batches[int.from_bytes(number, "little")]
+
+    def files(self) -> Iterator[Path]:
+        """The files of each batch this process takes."""
+        for batch in self.batches():
+            yield from batch
+
+    def close(self) -> None:
+        os.close(self.read_end)
 
 
-def _check_batch(batch: list[Path]) -> list[ArtifactFile] | _Crash:
-    """A worker's part: one batch (the exception itself stays in the worker)."""
-    assert _work is not None
-    result = _load_share(_work, batch)
-    return result._replace(error=None) if isinstance(result, _Crash) else result
+def _checked_share(work: _Work, queue: _WorkQueue) -> Share:
+    """The records of every batch this process takes from `queue`, or the first crash."""
+    loaded: list[ArtifactFile] = []
+    for batch in queue.batches():
+        result = _load_share(work, batch)
+        if isinstance(result, _Crash):
+            return result
+        loaded.extend(result)
+    return loaded
+
+
+class _Child(NamedTuple):
+    pid: int
+    pipe: int  # the read end
+
+
+def _fork(share: Callable[[], Share]) -> _Child:
+    """A child process that sends the pickle of `share()` through a pipe, then exits."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child; `os._exit` skips the parent's cleanup and buffered output
+        status = 1
+        try:
+            os.close(read_end)
+            result = share()
+            if isinstance(result, _Crash):
+                result = result._replace(error=None)  # the exception itself is not sent
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return _Child(pid, read_end)
+
+
+def _receive(child: _Child) -> Share:
+    """What `child` sent, once it has exited; a `ToolError` if it failed."""
+    with os.fdopen(child.pipe, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(child.pid, 0)
+    if status != 0:
+        raise ToolError(f"a worker process failed (wait status {status}); rerun with --jobs 1")
+    result: Share = pickle.loads(data)  # written by our own child
+    return result
+
+
+def _stop(child: _Child) -> None:
+    """End a child whose result is no longer wanted (the parent failed meanwhile)."""
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.close(child.pipe)
+    except OSError:
+        pass
+    try:
+        os.waitpid(child.pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def worker_count(requested: int | None, files: int) -> int:
@@ -111,13 +201,7 @@ def worker_count(requested: int | None, files: int) -> int:
     return min(cores, 8) if files >= AUTO_THRESHOLD else 1
 
 
-def batches_of(paths: list[Path], processes: int) -> list[list[Path]]:
-    """`paths` in about `BATCHES_PER_PROCESS` batches a process, of at least `MIN_BATCH`."""
-    size = max(MIN_BATCH, -(-len(paths) // (processes * BATCHES_PER_PROCESS)))
-    return [paths[start:start + size] for start in range(0, len(paths), size)]
-
-
-Checked = Callable[[list[list[ArtifactFile] | _Crash]], list[ArtifactFile]]
+Checked = Callable[[list[Share]], list[ArtifactFile]]
 
 
 def parallel_loader(rules: list[Rule], requested: int | None, on_crash: Callable[[str, str], Exception],
@@ -128,7 +212,7 @@ def parallel_loader(rules: list[Rule], requested: int | None, on_crash: Callable
     artifact_rules = [rule for rule in rules if rule.scope == "artifact"]
     keep = None if whole_records else fields_read(rules)
 
-    def checked(results: list[list[ArtifactFile] | _Crash]) -> list[ArtifactFile]:
+    def checked(results: list[Share]) -> list[ArtifactFile]:
         loaded: list[ArtifactFile] = []
         for result in results:
             if isinstance(result, _Crash):
@@ -145,36 +229,37 @@ def parallel_loader(rules: list[Rule], requested: int | None, on_crash: Callable
         jobs = min(worker_count(requested, len(paths)), len(paths))
         if jobs <= 1 or not hasattr(os, "fork"):
             return lambda: checked([_load_share(work, paths)])
-        return _in_pool(work, paths, jobs, checked)
+        return _in_processes(work, paths, jobs, checked)
 
     return load_many
 
 
-def _in_pool(work: _Work, paths: list[Path], jobs: int, checked: Checked) -> Callable[[], list[ArtifactFile]]:
-    """Start `jobs` workers on the batches; the function returned collects what they found."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    global _work
-    _work = work
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+def _in_processes(work: _Work, paths: list[Path], jobs: int,
+                  checked: Checked) -> Callable[[], list[ArtifactFile]]:
+    """Fork `jobs - 1` children on the queue of batches; the function returned checks
+    the parent's part and collects the children's."""
+    queue = _WorkQueue(paths)
+    children: list[_Child] = []
     try:
-        futures: list[Future[list[ArtifactFile] | _Crash]] = [
-            pool.submit(_check_batch, batch) for batch in batches_of(paths, jobs)]
+        for _ in range(jobs - 1):
+            children.append(_fork(lambda: _checked_share(work, queue)))
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _work = None
+        for child in children:
+            _stop(child)
+        queue.close()
         raise
 
     def wait() -> list[ArtifactFile]:
-        global _work
+        pending = list(children)
         try:
-            return checked([future.result() for future in futures])
-        except BrokenProcessPool:
-            raise ToolError("a worker process failed; rerun with --jobs 1") from None
+            results = [_checked_share(work, queue)]  # the parent's part
+            while pending:
+                results.append(_receive(pending[0]))
+                pending.pop(0)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            _work = None
+            queue.close()
+            for child in pending:
+                _stop(child)
+        return checked(results)  # in no particular order: `build_repository` sorts by path
 
     return wait
