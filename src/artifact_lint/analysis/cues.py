@@ -57,6 +57,7 @@ _RATIO_RE = re.compile(r"""
 # "s". Deltas have a gate of their own (`measures.delta_matches`).
 _WORD_GATE = ("beat", "outperform", "surpass", "better", "ahead", "win")
 _VS_GATE = ("vs", "versus")
+_WORD_OR_VS_GATE = _WORD_GATE + _VS_GATE
 _RATIO_GATE_RE = re.compile(r"x\s")
 _START = itemgetter(2)  # a `Cue`'s start
 
@@ -108,7 +109,7 @@ def passes_gates(text: str) -> bool:
     if not text.isascii():
         return True
     lowered = text.lower()
-    for needle in _WORD_GATE + _VS_GATE:  # the first one found will do: a loop, cheaper than `any`
+    for needle in _WORD_OR_VS_GATE:  # the first one found will do: a loop, cheaper than `any`
         if needle in lowered:
             return True
     return _may_ratio(lowered) or has_delta(text)

@@ -303,11 +303,17 @@ def delta_matches(text: str) -> Iterator[re.Match[str]]:
     `patterns.matches_at`): every delta starts with its sign."""
     if "+" not in text and "-" not in text and "\u2212" not in text:  # most prose
         return iter(())
-    return matches_at(DELTA_RE, text, (sign.start() for sign in _SIGN_RE.finditer(text)))
+    return matches_at(DELTA_RE, text, [sign.start() for sign in _SIGN_RE.finditer(text)])
 
 
 def has_delta(text: str) -> bool:
-    return next(delta_matches(text), None) is not None
+    """Whether `text` holds a delta (`delta_matches` finds one), in one loop."""
+    if "+" not in text and "-" not in text and "\u2212" not in text:
+        return False
+    for sign in _SIGN_RE.finditer(text):
+        if DELTA_RE.match(text, sign.start()) is not None:
+            return True
+    return False
 
 
 def parse_delta(text: str) -> Delta | None:
