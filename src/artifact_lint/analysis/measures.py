@@ -41,8 +41,9 @@ _TEXT_NUMBER_RE = re.compile(rf"""
     (?! \w | \.\d | -\d )                   # no unit glued on (`0.6B`), no more version or date
 """, re.VERBOSE)
 _DELTA_UNITS = r"percentage[ -]points?|points?|pts?|pp|p\.p\.|%"
-# The signs a delta starts with (see `delta_matches`).
-_SIGN_RE = re.compile(r"[+\-\u2212]")
+# Where a delta can start (see `delta_matches`): a sign before a number. A search for it
+# skips straight to the signs, and passes over the hyphens of words and lists.
+_SIGN_RE = re.compile(r"[+\-\u2212](?=\s?[\d.])")
 # A signed delta: the sign must start a word ("slice; +4.7 points"), so that the dash of
 # a range (`77.1-96%`) or of a compound word (`64-row`) never reads as one.
 DELTA_RE = re.compile(rf"""
@@ -299,8 +300,8 @@ def find_deltas(text: str) -> list[Delta]:
 
 
 def delta_matches(text: str) -> Iterator[re.Match[str]]:
-    """`DELTA_RE.finditer(text)`, with the pattern tried only at the signs (see
-    `patterns.matches_at`): every delta starts with its sign."""
+    """`DELTA_RE.finditer(text)`, with the pattern tried only at the signs before a number
+    (see `patterns.matches_at`): every delta starts with one."""
     if "+" not in text and "-" not in text and "\u2212" not in text:  # most prose
         return iter(())
     return matches_at(DELTA_RE, text, [sign.start() for sign in _SIGN_RE.finditer(text)])
