@@ -156,9 +156,13 @@ def find_cues(sentence: str) -> list[Cue]:
     """The win cues of §3 in one sentence, in order (whole words only)."""
     lowered = _lowered_ascii(sentence)
     cues: list[Cue] = []
-    cues += [Cue("word", m.group(0), m.start(), m.end())
-             for m in _matches(_WORD_CUE_RE, sentence, _starts(lowered, _WORD_GATE)) if _asserted(sentence, m.start())]
-    cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _matches(_VS_RE, sentence, _starts(lowered, _VS_GATE))]
+    starts = _starts(lowered, _WORD_GATE)
+    if starts != []:  # the gate: most sentences hold no cue word
+        cues += [Cue("word", m.group(0), m.start(), m.end())
+                 for m in _matches(_WORD_CUE_RE, sentence, starts) if _asserted(sentence, m.start())]
+    starts = _starts(lowered, _VS_GATE)
+    if starts != []:
+        cues += [Cue("vs", m.group(0), m.start(), m.end()) for m in _matches(_VS_RE, sentence, starts)]
     if _may_ratio(lowered):
         cues += [Cue("ratio", m.group(0), m.start(), m.end()) for m in _RATIO_RE.finditer(sentence)]
     cues += [Cue("delta", d.text, d.start, d.end, d) for d in find_deltas(sentence)]
