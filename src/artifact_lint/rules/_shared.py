@@ -10,7 +10,8 @@ from artifact_lint.analysis.claims import WinClaim, find_copy_claims, find_win_c
 from artifact_lint.model.findings import Position, Problem, Severity
 from artifact_lint.model.formats import StatePolicy
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.sources.public_copy import IndexClaim, PublicCopy, copy_of
+from artifact_lint.sources.package_index import IndexClaim
+from artifact_lint.sources.public_copy import PublicCopy, copy_of
 
 PUBLIC_URL = re.compile(r"^(https://|hf://)\S+$")
 ANY_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
