@@ -291,9 +291,10 @@ def _claims_in(copy: CopyField, context: ClaimContext) -> list[WinClaim]:
     return claims
 
 
-def find_copy_claims(model: Artifact, texts: Sequence[CopyText]) -> list[WinClaim]:
-    """Every win claim in public copy beyond the artifact's fields (artifact-format §7)."""
-    context = ClaimContext(model)
+def find_copy_claims(model: Artifact, texts: Sequence[CopyText], context: ClaimContext | None = None) -> list[WinClaim]:
+    """Every win claim in public copy beyond the artifact's fields (artifact-format §7);
+    `context`: the artifact's `ClaimContext`, when the caller already has one."""
+    context = context if context is not None else ClaimContext(model)
     claims: list[WinClaim] = []
     for text in texts:
         if passes_gates(text.text):
@@ -301,11 +302,13 @@ def find_copy_claims(model: Artifact, texts: Sequence[CopyText]) -> list[WinClai
     return claims
 
 
-def find_win_claims(model: Artifact) -> list[WinClaim]:
-    """Every win claim in the artifact's public copy, in field order."""
-    context = ClaimContext(model)
+def find_win_claims(model: Artifact, context: ClaimContext | None = None,
+                    fields: Sequence[CopyField] | None = None) -> list[WinClaim]:
+    """Every win claim in the artifact's public copy, in field order; `context` and
+    `fields` (`public_copy(model)`), when the caller already has them."""
+    context = context if context is not None else ClaimContext(model)
     claims: list[WinClaim] = []
-    for copy in public_copy(model):
+    for copy in fields if fields is not None else public_copy(model):
         if passes_gates(copy.text):  # as in `win_claims_in`, without a call per field
             claims += _claims_in(copy, context)
     return claims

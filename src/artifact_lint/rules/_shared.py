@@ -6,7 +6,8 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
-from artifact_lint.analysis.claims import WinClaim, find_copy_claims, find_win_claims
+from artifact_lint.analysis.claims import (ClaimContext, CopyField, WinClaim, find_copy_claims, find_win_claims,
+                                           public_copy)
 from artifact_lint.model.findings import Position, Problem, Severity
 from artifact_lint.model.formats import StatePolicy
 from artifact_lint.model.repository import ArtifactFile, Repository
@@ -71,10 +72,16 @@ def all_win_claims(artifact: ArtifactFile, repo: Repository) -> list[WinClaim]:
     """The win claims of the artifact's own prose fields, then of its public copy in
     other files (artifact-format §7): model cards, Hub cards, the registry document's
     prose, the package index's strings. Computed once per artifact."""
-    own = artifact.derived("win_claims", find_win_claims)
+    context = artifact.derived("claim_context", ClaimContext)  # rows matched once for both
+    own = artifact.derived("win_claims", lambda model: find_win_claims(model, context, copy_fields_of(artifact)))
     beyond = artifact.derived("copy_claims",
-                              lambda model: find_copy_claims(model, public_copy_of(artifact, repo).texts))
+                              lambda model: find_copy_claims(model, public_copy_of(artifact, repo).texts, context))
     return own + beyond
+
+
+def copy_fields_of(artifact: ArtifactFile) -> list[CopyField]:
+    """The artifact's own prose fields (`claims.public_copy`), read once."""
+    return artifact.derived("copy_fields", public_copy)
 
 
 def public_copy_of(artifact: ArtifactFile, repo: Repository) -> PublicCopy:

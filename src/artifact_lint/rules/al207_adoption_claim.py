@@ -30,11 +30,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from artifact_lint.analysis.claims import public_copy
 from artifact_lint.analysis.sentences import split_sentences
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.rules._shared import public_copy_of
+from artifact_lint.rules._shared import copy_fields_of, public_copy_of
 from artifact_lint.sources.copy_text import has_adoption_words
 
 CODE = "AL207"
@@ -64,7 +63,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
     model = artifact.model
     if model is None or _measured(artifact):
         return
-    for field in artifact.derived("copy_fields", public_copy):
+    for field in copy_fields_of(artifact):
         for match in _claims(field.text):
             yield artifact.problem(field.path, _message(match))
     for text in public_copy_of(artifact, repo).texts:
