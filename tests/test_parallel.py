@@ -100,7 +100,7 @@ def test_the_built_in_repository_rules_declare_what_they_read() -> None:
     assert all(rule.reads is not None for rule in rules if rule.scope == "repository")
     assert fields_read(rules) == BUILT_IN_READS
     assert fields_read([rule._replace(reads=None) if rule.code == "AL006" else rule for rule in rules]) is None
-    assert fields_read([rule for rule in rules if rule.scope == "artifact"]) == ()
+    assert fields_read([rule for rule in rules if rule.scope == "artifact"]) == ("id",)  # findings carry it
 
 
 def test_two_jobs_report_exactly_what_one_job_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES, build_fixture_repo, load_expect, matches
 
 from artifact_lint.engine.rule_set import load_rules
-from artifact_lint.engine.session import check
+from artifact_lint.engine.session import check, lint_repository, open_session
 
 RULES = load_rules()
 CODES = [rule.code for rule in RULES]
@@ -73,3 +73,18 @@ def test_passing_fixture_is_silent(code: str, tmp_path: Path, jobs: int) -> None
     assert not [f for f in findings if f["code"] == code], [f for f in findings if f["code"] == code]
     for pattern in expect.get("absent", []):
         assert not [f for f in findings if matches(f, pattern)]
+
+
+REPOSITORY_CODES = [rule.code for rule in RULES if rule.scope == "repository"]
+
+
+@pytest.mark.parametrize("side", ["fail", "pass"])
+@pytest.mark.parametrize("code", REPOSITORY_CODES)
+def test_a_repository_rule_reads_only_the_fields_it_declares(code: str, side: str, tmp_path: Path) -> None:
+    """`READS` is honest: the rule finds on records slimmed to the declared fields what it
+    finds on whole records (a field read but not declared would be None in the first)."""
+    root = build_fixture_repo(tmp_path, FIXTURES / "rules" / code / side)
+    session = open_session(root, overrides={"select": (code,)})
+    slim, _ = lint_repository(session, jobs=1)
+    whole, _ = lint_repository(session, jobs=1, whole_records=True)
+    assert [f.to_dict() for f in slim.findings] == [f.to_dict() for f in whole.findings]

@@ -62,8 +62,9 @@ class _Work(NamedTuple):
 
 def fields_read(rules: Iterable[Rule]) -> tuple[str, ...] | None:
     """The top-level artifact fields the repository rules among `rules` read, in the
-    order of `Artifact`'s fields; None (every field) when one of them does not say."""
-    wanted: set[str] = set()
+    order of `Artifact`'s fields; None (every field) when one of them does not say.
+    `id` is always kept: every finding on the record carries it (`ArtifactFile.problem`)."""
+    wanted: set[str] = {"id"}
     for rule in rules:
         if rule.scope == "repository":
             if rule.reads is None:
