@@ -28,7 +28,7 @@ class InputFormat(NamedTuple):
 
     name: str  # as messages name it
     suffixes: tuple[str, ...]  # lower case, with the dot; matched case-insensitively
-    parse: str  # "module:function": function(text, limits) -> Document, raising the loader's _LoadFailure
+    parse: str  # "module:function": function(text, limits) -> Document, raising loader.LoadFailure
     comments: bool  # whether a file may hold comments, and so suppression directives
     fixable: bool  # whether `--fix` and the language server rewrite such files (in YAML or JSON syntax)
     mapping: str = ""  # how messages say what the one mapping at the top level is called

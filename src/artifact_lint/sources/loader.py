@@ -79,7 +79,10 @@ class LoadError(NamedTuple):
     position: Position = START
 
 
-class _LoadFailure(Exception):
+class LoadFailure(Exception):
+    """What a parser (`input_formats`) raises for a file it cannot read: the loader turns
+    it into the file's `LoadError` (AL001) at `position`."""
+
     def __init__(self, message: str, position: Position = START) -> None:
         super().__init__(message)
         self.error = LoadError(message, position)
@@ -154,7 +157,7 @@ def _tagged_scalar(node: Node) -> Any:
     if isinstance(value, bool) and expected is not bool:
         value = None  # a bool is no number
     if not isinstance(value, expected):  # type: ignore[arg-type]
-        raise _LoadFailure(f"`{text}` is not a valid `!!{tag.rsplit(':', 1)[1]}` value", _pos(node))
+        raise LoadFailure(f"`{text}` is not a valid `!!{tag.rsplit(':', 1)[1]}` value", _pos(node))
     return float(value) if tag.endswith("float") else value
 
 
@@ -172,13 +175,13 @@ class _Builder:
     def build(self, node: Node, depth: int = 0) -> Any:
         self.count += 1
         if self.count > self.limits.max_nodes:
-            raise _LoadFailure(
+            raise LoadFailure(
                 f"more than {self.limits.max_nodes} values once aliases are expanded"
                 " (an alias bomb?); raise `max-nodes` if this file is genuine",
                 _pos(node),
             )
         if depth > self.limits.max_depth:
-            raise _LoadFailure(
+            raise LoadFailure(
                 f"nested deeper than {self.limits.max_depth} levels", _pos(node)
             )
         tag = node.tag
@@ -191,30 +194,30 @@ class _Builder:
                 try:
                     return resolve_plain(text)
                 except ValueError:  # an integer longer than Python will convert
-                    raise _LoadFailure(f"the number starting `{text[:20]}` has too many digits;"
+                    raise LoadFailure(f"the number starting `{text[:20]}` has too many digits;"
                                        " quote it if it is text", _pos(node)) from None
             if tag == _STR:
                 return node.value
         if tag not in _SAFE_TAGS:
-            raise _LoadFailure(
+            raise LoadFailure(
                 f"tag `{_shown_tag(tag)}` is not allowed; artifact files use plain YAML values only"
                 " (tags are never executed)",
                 _pos(node),
             )
         if kind is ScalarNode:
             if tag in (_MAP, _SEQ):
-                raise _LoadFailure(f"a scalar cannot carry tag `{tag}`", _pos(node))
+                raise LoadFailure(f"a scalar cannot carry tag `{tag}`", _pos(node))
             return _tagged_scalar(node)
         if kind is SequenceNode:
             if tag != _SEQ:
-                raise _LoadFailure(f"a sequence cannot carry tag `{tag}`", _pos(node))
+                raise LoadFailure(f"a sequence cannot carry tag `{tag}`", _pos(node))
             build, depth = self.build, depth + 1
             return [build(item, depth) for item in node.value]
         if kind is MappingNode:
             if tag != _MAP:
-                raise _LoadFailure(f"a mapping cannot carry tag `{tag}`", _pos(node))
+                raise LoadFailure(f"a mapping cannot carry tag `{tag}`", _pos(node))
             return self._mapping(node, depth + 1)
-        raise _LoadFailure("unexpected YAML node", _pos(node))  # pragma: no cover
+        raise LoadFailure("unexpected YAML node", _pos(node))  # pragma: no cover
 
     def _mapping(self, node: Node, depth: int) -> dict[str, Any]:
         """A mapping node's value (typed `Node`: `build` tests classes with `is`, which mypy does not narrow)."""
@@ -222,12 +225,12 @@ class _Builder:
         build = self.build
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
-                raise _LoadFailure("a mapping key must be a plain word, not a list or mapping",
+                raise LoadFailure("a mapping key must be a plain word, not a list or mapping",
                                    _pos(key_node))
             key = key_node.value
             if key in result:
                 first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == key)
-                raise _LoadFailure(
+                raise LoadFailure(
                     f"duplicate key `{key}` (first defined on line {_pos(first).line});"
                     " each key may appear once",
                     _pos(key_node),
@@ -241,7 +244,7 @@ def _decode(raw: bytes) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = raw[:exc.start].decode("utf-8-sig")  # valid up to the bad byte
-        raise _LoadFailure(
+        raise LoadFailure(
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
             _offset_position(before, len(before)),  # in characters, as the editor counts
         ) from None
@@ -307,26 +310,26 @@ def scalar_spans(text: str) -> list[tuple[int, int]]:
 
 
 def parse_yaml(text: str, limits: Limits = Limits()) -> Document:
-    """Compose `text` and build its value; raises `_LoadFailure`."""
+    """Compose `text` and build its value; raises `LoadFailure`."""
     try:
         node, back = _compose(text)
     except yaml.MarkedYAMLError as exc:
         message = _yaml_error_message(exc, text)
         _, back = for_libyaml(text)  # a message quoting a stand-in shows the character written
-        raise _LoadFailure(message.translate(back) if back else message, _yaml_error_position(exc)) from None
+        raise LoadFailure(message.translate(back) if back else message, _yaml_error_position(exc)) from None
     except yaml.reader.ReaderError as exc:
-        raise _LoadFailure(f"character 0x{exc.character:02x} is not allowed in YAML (a control character);"
+        raise LoadFailure(f"character 0x{exc.character:02x} is not allowed in YAML (a control character);"
                            " remove it", _offset_position(text, exc.position)) from None
     except yaml.YAMLError as exc:
-        raise _LoadFailure(f"YAML error: {exc}") from None
+        raise LoadFailure(f"YAML error: {exc}") from None
     except RecursionError:
-        raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
+        raise LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     if node is None:
         return Document(None, Positions(), text)
     try:
         data = _Builder(limits).build(node)
     except RecursionError:
-        raise _LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
+        raise LoadFailure(f"nested deeper than {limits.max_depth} levels") from None
     return Document(data, Positions.of_graph(node), text)
 
 
@@ -355,19 +358,19 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _JSON_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
-def _json_error(text: str, message: str, limits: Limits) -> _LoadFailure:
+def _json_error(text: str, message: str, limits: Limits) -> LoadFailure:
     """Locate a duplicate key or a NaN/Infinity constant that `json` rejected without a position."""
     if message.startswith("duplicate key"):
         try:
             parse_yaml(text, limits)  # the YAML builder stops at the second key, with its position
-        except _LoadFailure as failure:
+        except LoadFailure as failure:
             if "duplicate key" in failure.error.message:
-                return _LoadFailure(message, failure.error.position)
-        return _LoadFailure(message)
+                return LoadFailure(message, failure.error.position)
+        return LoadFailure(message)
     for match in _JSON_CONSTANT.finditer(text):  # skips string literals, finds the bare constant
         if match.group(1):
-            return _LoadFailure(message, _offset_position(text, match.start(1)))
-    return _LoadFailure(message)
+            return LoadFailure(message, _offset_position(text, match.start(1)))
+    return LoadFailure(message)
 
 
 # A JSON value as it starts, once `json` has said the text is valid: a string (group 1 is
@@ -375,7 +378,7 @@ def _json_error(text: str, message: str, limits: Limits) -> _LoadFailure:
 _JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"(\s*:)?|[\[{]|[\]}]|-?[0-9][0-9.eE+-]*|true|false|null')
 
 
-def _json_limit_failure(text: str, limits: Limits) -> _LoadFailure | None:
+def _json_limit_failure(text: str, limits: Limits) -> LoadFailure | None:
     """The first value, in file order, beyond `max-nodes` or `max-depth`, as the YAML builder
     reports it (the node count first, then the depth); None when there is none. Reads the
     text, not the parsed value, so it works whatever the depth and gives a position."""
@@ -390,10 +393,10 @@ def _json_limit_failure(text: str, limits: Limits) -> _LoadFailure | None:
             continue  # a key
         count += 1
         if count > max_nodes:
-            return _LoadFailure(f"more than {max_nodes} values; raise `max-nodes` if this file is genuine",
+            return LoadFailure(f"more than {max_nodes} values; raise `max-nodes` if this file is genuine",
                                 _offset_position(text, match.start()))
         if depth > max_depth:
-            return _LoadFailure(f"nested deeper than {max_depth} levels", _offset_position(text, match.start()))
+            return LoadFailure(f"nested deeper than {max_depth} levels", _offset_position(text, match.start()))
         if first in "[{":
             depth += 1
     return None
@@ -417,7 +420,7 @@ def _json_within_limits(data: Any, limits: Limits) -> bool:
 
 
 def _check_json_limits(text: str, data: Any, limits: Limits) -> None:
-    """Raise the `_LoadFailure` of a JSON file over `max-depth` or `max-nodes`, with its position.
+    """Raise the `LoadFailure` of a JSON file over `max-depth` or `max-nodes`, with its position.
 
     The same limits as YAML's: without them a file nested a few hundred deep passed the
     loader and ended the run with RecursionError further on. Most files cannot be over
@@ -436,20 +439,20 @@ def parse_json(text: str, limits: Limits = Limits()) -> Document:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:  # `json` counts lines at LF only
-        raise _LoadFailure(f"JSON syntax error: {exc.msg}", _offset_position(text, exc.pos)) from None
+        raise LoadFailure(f"JSON syntax error: {exc.msg}", _offset_position(text, exc.pos)) from None
     except ValueError as exc:
         raise _json_error(text, str(exc), limits) from None
     except RecursionError:
         # deeper than `json` can go; the text says where the limit was passed
         failure = _json_limit_failure(text, limits)
-        raise (failure or _LoadFailure(f"nested too deeply for the JSON parser (`max-depth` is {limits.max_depth});"
+        raise (failure or LoadFailure(f"nested too deeply for the JSON parser (`max-depth` is {limits.max_depth});"
                                        " nest the file less deeply")) from None
     _check_json_limits(text, data, limits)
     try:
         # libyaml rejects surrogate escapes that JSON allows (`"\ud83d\ude00"`); an
         # escape of the same length keeps every position where it was.
         positions = parse_yaml(_SURROGATE_ESCAPE.sub(r"\\u0058", text), limits).positions
-    except _LoadFailure:
+    except LoadFailure:
         positions = Positions()  # valid JSON that libyaml rejects: no positions, still usable
     return Document(data, positions, text)
 
@@ -462,7 +465,7 @@ def load_text(raw: bytes, suffix: str, limits: Limits = Limits()) -> Document | 
             return LoadError("the file is empty; an artifact file holds one mapping")
         fmt = format_of(suffix)
         doc = parser(fmt)(text, limits)
-    except _LoadFailure as failure:
+    except LoadFailure as failure:
         return failure.error
     if doc.data is None and not doc.positions.has(()):
         return LoadError("the file holds only comments; it should hold one mapping")
