@@ -225,7 +225,7 @@ def parallel_loader(rules: list[Rule], requested: int | None, on_crash: Callable
         # The per-artifact rules see the packages, policy and targets, never the
         # half-built list of artifacts (in a worker, it would be partial).
         shared = Repository(repo.root, repo.config, repo.policy, packages=repo.packages, targets=repo.targets,
-                            registry=repo.registry, base_policy=repo.base_policy)
+                            registry=repo.registry, base_policy=repo.base_policy, cache_folder=repo.cache_folder)
         work = _Work(shared, artifact_rules, limits, keep)
         jobs = min(worker_count(requested, len(paths)), len(paths))
         if jobs <= 1 or not hasattr(os, "fork"):

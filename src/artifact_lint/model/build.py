@@ -80,11 +80,12 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     specialist packages, and the registry document. `stdin` is (root-relative name,
     content) of one artifact read from standard input, which is then the only target.
     Packages load first: `load_many` may hand the half-built repository to workers.
-    `registry_cache` is the folder of read registry documents (None: parse afresh).
+    `registry_cache` is the folder of read registry documents and Markdown copy (None: parse afresh).
     `buffers` (root-relative path -> text) are an editor's open files, read instead of
     the disk: artifact files, the registry document (never cached) and public copy."""
     limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
-    repo = Repository(root=root, config=config, policy=policy, buffers=dict(buffers or {}))
+    repo = Repository(root=root, config=config, policy=policy, buffers=dict(buffers or {}),
+                      cache_folder=registry_cache)
     buffers = repo.buffers
     specialists = root / config.specialists
     if _is_folder(specialists, config.specialists) and repo.inside(config.specialists):

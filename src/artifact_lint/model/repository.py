@@ -213,6 +213,8 @@ class Repository:
     # Root-relative path -> the text of an editor's buffer that stands for the file
     # (the language server): read instead of the disk, for public copy too.
     buffers: dict[str, str] = field(default_factory=dict, repr=False)
+    # The folder of kept parses (the registry document, Markdown public copy); None: parse afresh.
+    cache_folder: Path | None = field(default=None, repr=False)
 
     @property
     def target_artifacts(self) -> list[ArtifactFile]:

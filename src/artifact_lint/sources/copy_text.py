@@ -13,7 +13,7 @@ document's blocks under the artifact sections they stand in and the ids they nam
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -190,13 +190,15 @@ _ARTIFACT_HEADING = re.compile(r"^`([^`]+)`$")
 _TABLE_LINE = re.compile(r"^ {0,3}\|")
 
 
-def document_prose(path: str, text: str, list_rows: list[Any]) -> DocumentProse:
+def document_prose(path: str, text: str, list_rows: list[Any],
+                   read: Callable[[str, str], list[CopyText]] = markdown_copy) -> DocumentProse:
     """One pass over the document: each paragraph, heading and list item filed under the
     artifact section it stands in (a `### \\`id\\`` heading, until a heading of its level
     or above) and under the ids it names in backticks; the list table's rows from the
     registry reader. Tables are the entries' data, not prose: their lines are blanked
     (line numbers kept) before markdown-it reads the rest, which on a large registry is
-    most of the document and most of the parsing time."""
+    most of the document and most of the parsing time. `read` reads the blocks of
+    Markdown text (`copy_cache.markdown_copy_cached` keeps them between runs)."""
     lines = text.splitlines()
     prose_only = "\n".join("" if _TABLE_LINE.match(line) else line for line in lines)
     headings: list[tuple[int, int, str | None]] = []  # (line, level, artifact id or None)
@@ -211,7 +213,7 @@ def document_prose(path: str, text: str, list_rows: list[Any]) -> DocumentProse:
     prose = DocumentProse({}, {}, {})
     current: list[tuple[int, str | None]] = []  # open headings: (level, artifact id)
     position = 0
-    for block in markdown_copy(path, prose_only):
+    for block in read(path, prose_only):
         while position < len(headings) and headings[position][0] <= block.line:
             _, level, artifact_id = headings[position]
             current = [(lv, ident) for lv, ident in current if lv < level] + [(level, artifact_id)]

@@ -25,12 +25,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from artifact_lint.sources.copy_cache import markdown_copy_cached
 from artifact_lint.sources.copy_text import (
     CopyText,
     DocumentProse,
     document_prose,
     json_copy,
-    markdown_copy,
     may_hold_claims,
 )
 from artifact_lint.sources.package_index import Headline, IndexClaim, IndexCopy, read_index
@@ -90,8 +90,8 @@ def _read_copy_file(repo: Repository, relative: str) -> list[CopyText]:
         return []
     if not may_hold_claims(text):
         return []  # no cue word anywhere: no sentence of it can claim a win or adoption
-    if suffix in (".md", ".markdown"):
-        return markdown_copy(relative, text)
+    if suffix in (".md", ".markdown"):  # an editor's buffer is never kept in the cache
+        return markdown_copy_cached(relative, text, None if relative in repo.buffers else repo.cache_folder)
     if suffix == ".txt":
         return [CopyText(relative, 1, 1, text)] if text.strip() else []
     from artifact_lint.sources.loader import LoadError, load_text
@@ -171,8 +171,10 @@ def _document_prose(repo: Repository) -> DocumentProse | None:
         return None
     cached: DocumentProse | None = repo.copy_cache.get("\x00document")
     if cached is None:
-        cached = repo.copy_cache["\x00document"] = document_prose(registry.path, registry.text,
-                                                                registry.document.list_rows)
+        folder = None if registry.path in repo.buffers else repo.cache_folder
+        cached = repo.copy_cache["\x00document"] = document_prose(
+            registry.path, registry.text, registry.document.list_rows,
+            lambda path, text: markdown_copy_cached(path, text, folder))
     return cached
 
 

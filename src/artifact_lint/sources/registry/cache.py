@@ -62,8 +62,13 @@ def cache_folder() -> Path:
 
 
 def _reader_digest() -> bytes:
-    digest = hashlib.sha256(f"artifact-lint registry cache {FORMAT}".encode())
-    for name in READER_MODULES:
+    return code_digest(f"artifact-lint registry cache {FORMAT}", READER_MODULES)
+
+
+def code_digest(salt: str, modules: tuple[str, ...]) -> bytes:
+    """A digest of `salt` and the source of `modules`: the code whose behaviour an entry records."""
+    digest = hashlib.sha256(salt.encode())
+    for name in modules:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
         digest.update(b"\0" + name.encode())
@@ -229,10 +234,17 @@ def _read_entry(entry: Path, limit: int) -> bytes | None:
         os.close(handle)
 
 
-def _body(data: bytes) -> bytes | None:
-    """The body of an entry of this format whose digest matches; else None."""
+def load_body(entry: Path, limit: int, version: int = FORMAT) -> bytes | None:
+    """The body of the entry at `entry`, written by `store_body` with `version`, when it is
+    a regular file of at most `limit` bytes whose digest matches; else None (a miss)."""
+    data = _read_entry(entry, limit)
+    return _body(data, version) if data is not None else None
+
+
+def _body(data: bytes, version: int = FORMAT) -> bytes | None:
+    """The body of an entry of format `version` whose digest matches; else None."""
     header = _HEADER.match(data)
-    if header is None or int(header.group(1)) != FORMAT or not data.endswith(b"}"):
+    if header is None or int(header.group(1)) != version or not data.endswith(b"}"):
         return None
     body = data[header.end():-1]
     if hashlib.sha256(body).hexdigest().encode() != header.group(2):
@@ -242,8 +254,7 @@ def _body(data: bytes) -> bytes | None:
 
 def _load(entry: Path, text: str) -> RegistryDocument | None:
     """The document the entry holds, or None: a miss for anything unexpected."""
-    data = _read_entry(entry, max_entry_size(text))
-    body = _body(data) if data is not None else None
+    body = load_body(entry, max_entry_size(text))
     if body is None:
         return None
     try:
@@ -253,13 +264,23 @@ def _load(entry: Path, text: str) -> RegistryDocument | None:
 
 
 def _store(entry: Path, document: RegistryDocument, text: str) -> None:
-    import tempfile  # on a miss only
-
     try:
         # dumps, not dump: only the one-shot encoder is the C one (5x faster)
         body = json.dumps(encode(document), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        data = b'{"format":%d,"sha256":"%s","body":%s}' % (FORMAT, hashlib.sha256(body).hexdigest().encode(), body)
-        if len(data) > max_entry_size(text):
+    except (TypeError, ValueError):  # a value JSON (UTF-8) cannot hold
+        return
+    store_body(entry, body, max_entry_size(text))
+
+
+def store_body(entry: Path, body: bytes, limit: int, version: int = FORMAT, keep: int | None = None) -> None:
+    """Write `body` (JSON) as the entry at `entry` (atomic, best effort), unless the entry
+    would be over `limit` bytes; then keep the `keep` (default KEEP) newest entries named
+    like it (`<kind>-*.json`)."""
+    import tempfile  # on a miss only
+
+    try:
+        data = b'{"format":%d,"sha256":"%s","body":%s}' % (version, hashlib.sha256(body).hexdigest().encode(), body)
+        if len(data) > limit:
             return  # it would never be read back
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".registry-", suffix=".tmp")
@@ -270,20 +291,20 @@ def _store(entry: Path, document: RegistryDocument, text: str) -> None:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
-        _prune(entry.parent)
-    except (OSError, TypeError, ValueError):  # a read-only home, or a value JSON (UTF-8) cannot hold
+        _prune(entry.parent, entry.name.split("-", 1)[0], KEEP if keep is None else keep)
+    except OSError:  # a read-only home
         return
 
 
-def _prune(folder: Path) -> None:
-    """Remove all but the KEEP newest entries. Ages are read with `lstat`: a dangling link
-    or a pipe named like an entry is an old entry like any other, never an error."""
+def _prune(folder: Path, kind: str, keep: int) -> None:
+    """Remove all but the `keep` newest entries of `kind`. Ages are read with `lstat`: a dangling
+    link or a pipe named like an entry is an old entry like any other, never an error."""
     aged = []
-    for path in folder.glob("registry-*.json"):
+    for path in folder.glob(f"{kind}-*.json"):
         try:
             aged.append((os.lstat(path).st_mtime, path))
         except OSError:
             continue
     aged.sort(key=lambda item: item[0], reverse=True)
-    for _, old in aged[KEEP:]:
+    for _, old in aged[keep:]:
         old.unlink(missing_ok=True)
