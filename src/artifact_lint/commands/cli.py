@@ -140,7 +140,8 @@ def check(
                                       help="With --fix or --diff: the fixes rules mark unsafe too."),
     show_fixes: bool = typer.Option(False, "--show-fixes", help="With --fix: list each fix applied."),
     no_cache: bool = typer.Option(False, "--no-cache",
-                                  help="Parse the registry document afresh; read and write no cache entry."),
+                                  help="Parse the registry document and Markdown copy afresh;"
+                                       " read and write no cache entry."),
     exclude: Optional[list[str]] = typer.Option(None, "--exclude", metavar="PATTERNS",
                                                 help="Gitignore-style patterns to skip,"
                                                 " replacing the configured `exclude` (comma-separated)."),
