@@ -19,7 +19,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from artifact_lint.analysis.cues import Cue, find_cues, passes_gates, text_before
-from artifact_lint.analysis.measures import Delta, Number, parse_measure
+from artifact_lint.analysis.measures import Delta, Number, parse_measure, points_between
 from artifact_lint.analysis.rows import RowMatcher, competition_rows, name_tokens, resolve_against
 from artifact_lint.analysis.sentences import split_sentences
 from artifact_lint.model.findings import Position
@@ -194,8 +194,9 @@ def _before_after_vs(sentence: str, cue: Cue, context: ClaimContext) -> bool:
 def _before_after_delta(delta: Delta, gains: Sequence[_Gain]) -> bool:
     """A delta equal to an evidence row's own value minus its baseline."""
     for value, baseline in gains:
-        if value.scaled and baseline.scaled and value.points is not None and baseline.points is not None:
-            if delta.accepts(value.points - baseline.points):
+        points = points_between(value, baseline)
+        if points is not None:
+            if delta.accepts(points):
                 return True
         elif delta.accepts(value.value - baseline.value):
             return True

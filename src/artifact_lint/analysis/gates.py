@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from artifact_lint.analysis.measures import Delta, Number, number_from_float, parse_delta, parse_measure, parse_number
+from artifact_lint.analysis.measures import (Delta, Number, close, number_from_float, parse_delta, parse_measure,
+                                             parse_number, points_between)
 from artifact_lint.analysis.rows import competition_rows
 from artifact_lint.model.formats import Artifact, EvidenceRow, Policy
 
@@ -41,7 +42,7 @@ class GateDifference(NamedTuple):
         base = self.score.points if self.points is not None else self.score.value
         if not base:
             return None
-        return 100.0 * self.expected / base if self.points is not None else 100.0 * self.units / base
+        return 100.0 * self.expected / base
 
     def accepts(self, delta: Delta | Number) -> bool:
         """Whether a claimed delta agrees, within half a unit of its last digit."""
@@ -50,13 +51,9 @@ class GateDifference(NamedTuple):
                 return True
             relative = self.relative_percent() if delta.unit == "percent" else None
             return relative is not None and delta.accepts(relative)
-        if _within(delta.value, self.units, delta.tolerance):
+        if close(delta.value, self.units, delta.tolerance):
             return True
-        return self.points is not None and _within(delta.value, self.points, delta.tolerance)
-
-
-def _within(value: float, expected: float, tolerance: float) -> bool:
-    return abs(value - expected) <= tolerance + 1e-9 * max(1.0, abs(value), abs(expected))
+        return self.points is not None and close(delta.value, self.points, delta.tolerance)
 
 
 
@@ -101,8 +98,8 @@ def gate_difference(model: Artifact, row_index: int) -> GateDifference | None:
     value, score = parse_measure(evidence.value).single, parse_measure(row.score).single
     if value is None or score is None:
         return None
-    if value.scaled and score.scaled and value.points is not None and score.points is not None:
-        points = value.points - score.points
+    points = points_between(value, score)
+    if points is not None:
         units = points if value.percent else points / 100
         return GateDifference(row.gate, value, score, points, units)
     return GateDifference(row.gate, value, score, None, value.value - score.value)

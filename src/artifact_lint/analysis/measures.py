@@ -66,7 +66,8 @@ def _decimals(digits: str) -> int:
     return len(fraction) if dot else 0
 
 
-def _close(a: float, b: float, tolerance: float) -> bool:
+def close(a: float, b: float, tolerance: float) -> bool:
+    """`a` and `b` agree within `tolerance` (and the float rounding of either)."""
     return abs(a - b) <= tolerance + _EPSILON * max(1.0, abs(a), abs(b))
 
 
@@ -110,8 +111,8 @@ class Number(NamedTuple):
         """
         mine, theirs = self.points, other.points
         if mine is not None and theirs is not None:  # `points` is None exactly when not `scaled`
-            return _close(mine, theirs, self.point_tolerance)
-        return _close(self.value, other.value, self.tolerance)
+            return close(mine, theirs, self.point_tolerance)
+        return close(self.value, other.value, self.tolerance)
 
     def __str__(self) -> str:
         return format_number(self)
@@ -171,12 +172,7 @@ class Delta(NamedTuple):
 
     def accepts(self, expected: float) -> bool:
         """`expected` lies within half a unit of the last digit written."""
-        return _close(self.value, expected, self.tolerance)
-
-    def formatted(self, value: float | None = None) -> str:
-        """`value` (default: this delta's) signed, with this delta's digits: `+4.7`."""
-        shown = self.value if value is None else value
-        return f"{shown:+.{self.decimals}f}"
+        return close(self.value, expected, self.tolerance)
 
     def __str__(self) -> str:
         return self.text
@@ -304,17 +300,19 @@ def delta_matches(text: str) -> Iterator[re.Match[str]]:
     (see `patterns.matches_at`): every delta starts with one."""
     if "+" not in text and "-" not in text and "\u2212" not in text:  # most prose
         return iter(())
-    return matches_at(DELTA_RE, text, [sign.start() for sign in _SIGN_RE.finditer(text)])
+    return matches_at(DELTA_RE, text, (sign.start() for sign in _SIGN_RE.finditer(text)))
 
 
 def has_delta(text: str) -> bool:
-    """Whether `text` holds a delta (`delta_matches` finds one), in one loop."""
-    if "+" not in text and "-" not in text and "\u2212" not in text:
-        return False
-    for sign in _SIGN_RE.finditer(text):
-        if DELTA_RE.match(text, sign.start()) is not None:
-            return True
-    return False
+    """Whether `text` holds a delta: `delta_matches` finds one (it stops at the first)."""
+    return next(delta_matches(text), None) is not None
+
+
+def points_between(value: Number, baseline: Number) -> float | None:
+    """`value - baseline` in percentage points when both are on the percent scale, else None."""
+    if value.points is None or baseline.points is None:
+        return None
+    return value.points - baseline.points
 
 
 def parse_delta(text: str) -> Delta | None:

@@ -30,8 +30,6 @@ from artifact_lint.model.policy import DEFAULT_POLICY_PATH
 if TYPE_CHECKING:
     from artifact_lint.engine.session import Session
 
-DEFAULT_RULES = ("rules/*.yaml",)
-
 
 def rule_file_paths(root: Path, config: Config, policy_file: Path | None = None) -> list[tuple[Path, str]]:
     """The rule files (path, root-relative name): the files the `rules` globs match, in
@@ -134,10 +132,6 @@ def batched(rules: list[Rule]) -> list[Rule]:
 
 
 # --- what other rules need to know ----------------------------------------------------
-
-
-def extra_codes(config: Config) -> list[str]:
-    return [rule.code for rule in config.extra_rules]
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from artifact_lint.analysis.claims import (ClaimContext, CopyField, WinClaim, find_copy_claims, find_win_claims,
                                            public_copy)
+from artifact_lint.analysis.rows import RowMatcher
 from artifact_lint.model.findings import Position, Problem, Severity
 from artifact_lint.model.formats import StatePolicy
 from artifact_lint.model.repository import ArtifactFile, Repository
@@ -77,6 +78,12 @@ def all_win_claims(artifact: ArtifactFile, repo: Repository) -> list[WinClaim]:
     beyond = artifact.derived("copy_claims",
                               lambda model: find_copy_claims(model, public_copy_of(artifact, repo).texts, context))
     return own + beyond
+
+
+def row_matcher_of(artifact: ArtifactFile) -> RowMatcher:
+    """The matcher of the artifact's competition rows, built once (on first use) for the
+    claims of its copy and the package index's headlines alike."""
+    return artifact.derived("claim_context", ClaimContext).matcher
 
 
 def copy_fields_of(artifact: ArtifactFile) -> list[CopyField]:

@@ -58,12 +58,9 @@ def _owned_elsewhere(path: PathKey, artifact: ArtifactFile, repo: Repository) ->
     if len(path) == 3 and path[0] == "blockers":
         return True  # AL302
     if path in (("evidence",), ("blockers",)):
-        policy = state_policy(artifact, repo)
-        if policy is None:
-            return False  # an unknown state (AL101): the field is still due
-        if path == ("evidence",):
-            return True  # AL103 when the state requires evidence; nothing when it does not
-        return True  # AL301 when the state is not shipped; a shipped one may have none
+        # A known state: AL103 reports missing evidence when the state requires it, AL301
+        # missing blockers when it is not shipped. An unknown state (AL101): still due.
+        return state_policy(artifact, repo) is not None
     return False
 
 

@@ -62,11 +62,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.analysis.gates import win_claim_labels
-from artifact_lint.analysis.rows import RowMatcher, resolve_against
+from artifact_lint.analysis.rows import resolve_against
 from artifact_lint.model.findings import Problem, Severity
 from artifact_lint.model.formats import CompetitionRow
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
+from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem, row_matcher_of
 from artifact_lint.suggest import quoted_list
 
 CODE = "AL202"
@@ -125,7 +125,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             f"claim {position} is against `{rows[against].system}`, but "
             + _why(rows[against], policy_labels, win_labels))
     headlines = index_claims_of(artifact, repo)
-    matcher = RowMatcher(rows if headlines else [])  # built only when the index has headlines
+    matcher = row_matcher_of(artifact)  # built on first use: only when the index has headlines
     for headline in headlines:  # one finding a key: its first named row
         for index in matcher.named(headline.words)[:1]:
             if rows[index].label not in win_labels:

@@ -54,10 +54,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from artifact_lint.analysis.rows import RowMatcher, resolve_against, row_names
+from artifact_lint.analysis.rows import resolve_against, row_names
 from artifact_lint.model.findings import Problem, Severity
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
+from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem, row_matcher_of
 from artifact_lint.suggest import did_you_mean
 
 CODE = "AL203"
@@ -104,7 +104,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             " with its label, or reword it as context",
             severity=Severity.WARNING)
     headlines = index_claims_of(artifact, repo)
-    matcher = RowMatcher(rows if headlines else [])  # built only when the index has headlines
+    matcher = row_matcher_of(artifact)  # built on first use: only when the index has headlines
     for headline in headlines:
         if not matcher.named(headline.words):
             yield index_problem(

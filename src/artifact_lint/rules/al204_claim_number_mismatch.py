@@ -51,10 +51,10 @@ from collections.abc import Iterator
 
 from artifact_lint.analysis.gates import GateDifference, claim_delta, gate_difference, win_claim_labels
 from artifact_lint.analysis.measures import Delta, Number, format_number, parse_delta
-from artifact_lint.analysis.rows import RowMatcher, resolve_against
+from artifact_lint.analysis.rows import resolve_against
 from artifact_lint.model.findings import Problem
 from artifact_lint.model.repository import ArtifactFile, Repository
-from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem
+from artifact_lint.rules._shared import all_win_claims, claim_problem, index_claims_of, index_problem, row_matcher_of
 
 CODE = "AL204"
 NAME = "claim-number-mismatch"
@@ -100,7 +100,7 @@ def check(artifact: ArtifactFile, repo: Repository) -> Iterator[Problem]:
             continue
         yield claim_problem(artifact, claim, _text_message(claim.deltas[0], diff))
     headlines = index_claims_of(artifact, repo)
-    matcher = RowMatcher(rows if headlines else [])  # built only when the index has headlines
+    matcher = row_matcher_of(artifact)  # built on first use: only when the index has headlines
     for headline in headlines:
         named = matcher.named(headline.words)
         if headline.suffix != "pp" or len(named) != 1 or rows[named[0]].label not in win_labels:

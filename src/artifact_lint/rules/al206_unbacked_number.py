@@ -45,7 +45,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from artifact_lint.analysis.gates import evidence_reported_missing, gate_difference, win_claim_labels
-from artifact_lint.analysis.measures import Delta, Number, find_deltas, find_numbers, number_from_float, parse_measure
+from artifact_lint.analysis.measures import (Delta, Number, find_deltas, find_numbers, number_from_float, parse_measure,
+                                             points_between)
 from artifact_lint.model.findings import Position, Problem
 from artifact_lint.model.formats import Artifact
 from artifact_lint.model.repository import ArtifactFile, Repository
@@ -57,12 +58,12 @@ SEVERITY = "warning"
 SCOPE = "artifact"
 
 
-def _difference(value: Number, baseline: Number) -> list[Number]:
-    """value - baseline, in points when both are on the percent scale, else as written."""
-    if value.points is not None and baseline.points is not None and value.scaled and baseline.scaled:
-        points = value.points - baseline.points
+def _difference(points: float | None, units: float) -> list[Number]:
+    """A difference as copy may write it: in points and as a fraction when both sides are
+    on the percent scale (`points`), else in the units written."""
+    if points is not None:
         return [Number(points, 0, True), Number(points / 100)]
-    return [Number(value.value - baseline.value)]
+    return [Number(units)]
 
 
 def iter_backing_numbers(model: Artifact, win_labels: frozenset[str]) -> Iterator[Number]:
@@ -73,24 +74,20 @@ def iter_backing_numbers(model: Artifact, win_labels: frozenset[str]) -> Iterato
         baseline = parse_measure(evidence.baseline)
         yield from baseline.candidates()
         if value.single is not None and baseline.single is not None:
-            yield from _difference(value.single, baseline.single)
+            yield from _difference(points_between(value.single, baseline.single),
+                                   value.single.value - baseline.single.value)
     for index, row in enumerate(model.competition or []):
         yield from parse_measure(row.score).candidates()
         if row.label in win_labels:
             diff = gate_difference(model, index)
             if diff is not None:
-                yield from _difference(diff.value, diff.score)
+                yield from _difference(diff.points, diff.units)
     performance = model.performance
     if performance is not None:
         for figure in (performance.latency_ms, performance.ram_gb, performance.tokens_per_s,
                        performance.eval_time_s):
             if figure is not None:
                 yield number_from_float(figure)
-
-
-def backing_numbers(model: Artifact, win_labels: frozenset[str]) -> list[Number]:
-    """Every number the artifact's own rows hold or imply."""
-    return list(iter_backing_numbers(model, win_labels))
 
 
 def _headlines(artifact: ArtifactFile, repo: Repository, backing: _Backing) -> Iterator[Problem]:
