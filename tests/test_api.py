@@ -28,6 +28,12 @@ def test_check_returns_findings_and_the_exit_code(tmp_path: Path) -> None:
     assert not [f for f in only.findings if f.code == "AL101"]  # gemma is not checked, only cross-checked
 
 
+def test_a_relative_root_is_relative_to_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build_fixture_repo(tmp_path / "repo")
+    monkeypatch.chdir(root.parent)
+    assert artifact_lint.check(root=root.name).findings == artifact_lint.check(root=root).findings
+
+
 def test_a_bad_configuration_raises_tool_error(tmp_path: Path) -> None:
     root = build_fixture_repo(tmp_path)
     (root / "pyproject.toml").write_text("[tool.artifact-lint]\nfail-on = \"sometimes\"\n")

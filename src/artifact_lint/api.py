@@ -46,11 +46,12 @@ def check(root: str | os.PathLike[str] = ".", paths: Sequence[str] | None = None
     """Lint the repository at `root` (its configured paths, or `paths` relative to it)."""
     from artifact_lint.commands.check import CheckOptions, lint_only
 
+    where = Path(root).resolve()  # once: the options' other paths are relative to it
     options = CheckOptions(
-        paths=list(paths or []), root=Path(root), config=_path(config), policy=_path(policy),
+        paths=list(paths or []), root=where, config=_path(config), policy=_path(policy),
         select=list(select) if select is not None else None, ignore=list(ignore) if ignore is not None else None,
         fail_on=fail_on, baseline=_path(baseline), jobs=1)
-    result, session = lint_only(options, Path(root).resolve())
+    result, session = lint_only(options, where)
     failed = result.fails(session.config.fail_on)
     return Result(list(result.findings), list(result.suppressed), result.files, 1 if failed else 0)
 
