@@ -42,16 +42,6 @@ def render_baseline(findings: list[Finding]) -> tuple[str, int]:
     return "\n".join(lines) + "\n", len(rows)
 
 
-def write_baseline(findings: list[Finding], path: Path) -> int:
-    """Write the baseline to `path`, replaced atomically inside its own folder (`check
-    --write-baseline` writes through `containment` with the root as the limit)."""
-    from artifact_lint.sources.containment import write_text
-
-    text, count = render_baseline(findings)
-    write_text(path, text, path.parent, "baseline", str(path))
-    return count
-
-
 def read_baseline(path: Path, shown: str) -> Baseline:
     try:
         raw = path.read_bytes()

@@ -13,7 +13,7 @@ line's text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
 from typing import Any, NamedTuple
 
 from lsprotocol import types
@@ -82,7 +82,7 @@ class Lines:
 
     def offset(self, offset: int) -> types.Position:
         """The LSP position of a character offset in the text (BOM counted)."""
-        index = _bisect(self.starts, offset)
+        index = max(0, bisect_right(self.starts, offset) - 1)  # the line holding `offset`
         return types.Position(line=index, character=self._character(index, offset - self.starts[index]))
 
     def index(self, position: types.Position) -> tuple[int, int]:
@@ -99,15 +99,6 @@ class Lines:
         return index + 1, column + 1
 
 
-def _bisect(starts: list[int], offset: int) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 class _Span(NamedTuple):
@@ -217,14 +208,6 @@ def under(field: str | None, path: PathKey) -> bool:
 
     name = field_path(path)
     return field == name or field.startswith((name + ".", name + "["))
-
-
-def iter_matching(diagnostics: list[types.Diagnostic], finding_range_: types.Range,
-                  code: str) -> Iterator[types.Diagnostic]:
-    """The client's diagnostics that are this finding's (same code, same range)."""
-    for diagnostic in diagnostics:
-        if diagnostic.code == code and diagnostic.range == finding_range_:
-            yield diagnostic
 
 
 class Snapshot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from artifact_lint.engine.rule_set import Rule
+from artifact_lint.engine.rule_set import by_code as rules_by_code
 from artifact_lint.server.diagnostics import Snapshot, contains, under
 
 
@@ -23,7 +24,7 @@ def hover(snapshot: Snapshot, position: types.Position, rules: list[Rule]) -> ty
         return None
     from artifact_lint.reporters.catalogue import rule_markdown
 
-    by_code = {rule.code: rule for rule in rules}
+    by_code = rules_by_code(rules)
     codes = dict.fromkeys(finding.code for finding, _ in hits)
     docs = [rule_markdown(by_code[code]) for code in codes if code in by_code]
     if not docs:

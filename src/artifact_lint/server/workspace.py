@@ -34,11 +34,11 @@ from artifact_lint.engine.lint import Result, lint
 from artifact_lint.engine.rule_set import Rule
 from artifact_lint.engine.session import Session, open_session
 from artifact_lint.errors import ToolError
+from artifact_lint.model.build import build_repository, policy_with_document
 from artifact_lint.model.config import Config
 from artifact_lint.model.findings import Finding
-from artifact_lint.model.policy import DEFAULT_POLICY_PATH
-from artifact_lint.model.build import build_repository, policy_with_document
 from artifact_lint.model.load import documented_artifacts, load_artifact, load_artifact_bytes, load_registry
+from artifact_lint.model.policy import DEFAULT_POLICY_PATH
 from artifact_lint.model.repository import ArtifactFile, Repository
 from artifact_lint.sources.discovery import CONFIG_NAMES, METADATA_SUFFIXES, RULES_FOLDER, Finder, normalise
 from artifact_lint.sources.files import outside_root, relative_posix
