@@ -33,6 +33,8 @@ from artifact_lint.sources.copy_text import (
     json_copy,
     may_hold_claims,
 )
+from artifact_lint.sources.files import read_limited
+from artifact_lint.sources.loader import Limits, LoadError
 from artifact_lint.sources.package_index import Headline, IndexClaim, IndexCopy, read_index
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ COPY_SUFFIXES = (".md", ".markdown", ".txt", ".json")
 PACKAGE_COPY = ("model_card.md", "readme.md")  # lower-cased names; prompt.md is not copy
 NOT_COPY = ("decision.json",)  # the decision record gates the package; its words are not public copy
 MAX_COPY_BYTES = 1 << 20  # a public-copy file larger than this is not read (1 MiB)
+_COPY_LIMITS = Limits(max_file_size=MAX_COPY_BYTES)
 
 
 class PublicCopy(NamedTuple):
@@ -62,11 +65,12 @@ def read_text(repo: Repository, relative: str) -> str | None:
     if buffer is not None:
         return buffer.removeprefix("\ufeff") if len(buffer.encode("utf-8", "surrogatepass")) <= MAX_COPY_BYTES \
             else None
+    raw = read_limited(path, _COPY_LIMITS)
+    if isinstance(raw, LoadError):
+        return None
     try:
-        if not path.is_file() or path.stat().st_size > MAX_COPY_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None
 
 
