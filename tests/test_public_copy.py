@@ -14,7 +14,7 @@ from test_cli import cli, edit
 from artifact_lint.analysis.rows import RowMatcher
 from artifact_lint.model.formats import CompetitionRow
 from artifact_lint.sources.copy_text import CopyText, json_copy, markdown_copy, may_hold_claims
-from artifact_lint.sources.package_index import index_claims
+from artifact_lint.sources.package_index import index_claims, read_index
 
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
 MISTRAL = "artifacts/mistral-7b-ticket-triage.yaml"
@@ -173,3 +173,14 @@ def test_headline_figures_are_checked_against_the_rows(tmp_path: Path) -> None:
     found = [(f["code"], f["field"]) for f in run.findings if f["path"] == "specialists/registry.json"]
     # 91% and 0.47 are the evidence's value and baseline; 2.5 is backed by nothing; 7B is not a figure
     assert found == [("AL206", "packages[0].headline.speedup_note")]
+
+
+@pytest.mark.parametrize("index", [
+    '{"packages": [{"id": "a", "summary": "Beats B by +4.0 points."}]}',
+    '[{"id": "a", "summary": "Beats B by +4.0 points."}]',
+    '{"a": {"summary": "Beats B by +4.0 points."}}',
+])
+def test_every_documented_form_of_the_package_index_is_read(index: str) -> None:
+    texts, _, _ = read_index("index.json", index)
+    summary = [text for text in texts.get("a", []) if text.text == "Beats B by +4.0 points."]
+    assert len(summary) == 1 and summary[0].line == 1 and summary[0].column > 1

@@ -89,10 +89,13 @@ def read_index(relative: str, text: str) -> IndexCopy:
     texts: dict[str, list[CopyText]] = {}
     claims: dict[str, list[IndexClaim]] = {}
     headlines: dict[str, list[Headline]] = {}
-    from artifact_lint.sources.loader import LoadError, load_text
+    from artifact_lint.sources.loader import LoadFailure, parse_json
 
-    document = load_text(text.encode("utf-8"), ".json")
-    if not isinstance(document, LoadError):
+    try:  # any JSON value: an index may be a list of entries, which an artifact file may not
+        document = parse_json(text.removeprefix("\ufeff"))
+    except LoadFailure:
+        document = None
+    if document is not None:
         for where, entry in _index_entries(document.data):
             owners = [str(entry[k]).strip().rstrip("/") for k in ("id", "package_path", "package")
                       if isinstance(entry.get(k), str)]
