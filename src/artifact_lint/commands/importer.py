@@ -225,9 +225,10 @@ def import_document(document: Path, out: Path, root: Path, *, force: bool = Fals
     return written
 
 
-def policy_gaps(document: Path, root: Path, policy_states: list[str], policy_labels: list[str]) -> list[str]:
+def policy_gaps(document: Path, root: Path, policy_states: list[str], policy_labels: list[str],
+                limits: Limits = Limits()) -> list[str]:
     """Notes on states and labels the document declares but the policy lacks."""
-    registry = load_registry(document.resolve(), root.resolve(), Limits())
+    registry = load_registry(document.resolve(), root.resolve(), limits)
     if registry.document is None:
         return []
     notes = []
@@ -249,17 +250,16 @@ def run_import(document: Path, out: Path, root: Path | None, force: bool) -> int
     root = find_root((root or cwd).resolve())
     session = open_session(root)
     notes: list[str] = []
+    limits = Limits(session.config.max_file_size, session.config.max_depth, session.config.max_nodes)
     results = import_document(document if document.is_absolute() else cwd / document,
-                              out if out.is_absolute() else cwd / out, root, force=force,
-                              limits=Limits(session.config.max_file_size, session.config.max_depth,
-                                            session.config.max_nodes), notes=notes)
+                              out if out.is_absolute() else cwd / out, root, force=force, limits=limits, notes=notes)
     for item in results:
         shown = os.path.relpath(item.path, cwd)
         print(f"{item.status:9} {shown}")
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     for note in policy_gaps(document if document.is_absolute() else cwd / document, root,
-                            list(session.policy.states), list(session.policy.labels)):
+                            list(session.policy.states), list(session.policy.labels), limits):
         print(f"note: {note}", file=sys.stderr)
     skipped = [r for r in results if r.status == "skipped"]
     if skipped:
