@@ -72,6 +72,19 @@ def test_only_the_new_finding_is_reported(tmp_path: Path, monkeypatch: pytest.Mo
     assert _fields(_check(root, monkeypatch, "--new-from-rev", "HEAD")) == [("AL201", ARTIFACT, "competition[2].label")]
 
 
+def test_fix_lints_the_revision_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from artifact_lint.commands import check
+
+    root = _repository(tmp_path)
+    _break(root, "label: Not comparable", "label: not comparable")
+    calls = []
+    at_revision = check._known_at_revision
+    monkeypatch.setattr(check, "_known_at_revision", lambda *args: calls.append(args) or at_revision(*args))
+    result = _check(root, monkeypatch, "--fix", "--new-from-rev", "HEAD")
+    assert _fields(result) == [] and "fixed 1 finding(s)" in result.stderr  # only the new one
+    assert len(calls) == 1  # the lint after the fixes reuses what the revision held
+
+
 def test_export_ignore_files_are_read_as_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`git archive` left out `export-ignore` paths, and their findings came back as new."""
     root = _repository(tmp_path, commit=False)

@@ -167,7 +167,10 @@ def _known_at_revision(options: CheckOptions, session: Session, paths: list[str]
         return Counter(content_key(f) for f in result.findings)
 
 
-def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, Repository]:
+def _lint(options: CheckOptions, session: Session, cwd: Path,
+          known: dict[str, Counter[str]] | None = None) -> tuple[Result, Repository]:
+    """Lint as `options` say. `known`: where the findings at `--new-from-rev` are kept
+    between the lints of one run (before and after `--fix`), so that revision is linted once."""
     paths, stdin = check_targets(options, session, cwd)
     if stdin is not None and session.config.force_exclude:
         from artifact_lint.sources.discovery import Finder
@@ -194,7 +197,10 @@ def _lint(options: CheckOptions, session: Session, cwd: Path) -> tuple[Result, R
     if options.new_from_rev:
         from artifact_lint.engine.revision import drop_known
 
-        result.findings = drop_known(result.findings, _known_at_revision(options, session, paths))
+        known = {} if known is None else known
+        if options.new_from_rev not in known:
+            known[options.new_from_rev] = _known_at_revision(options, session, paths)
+        result.findings = drop_known(result.findings, known[options.new_from_rev])
     return result, repo
 
 
@@ -288,7 +294,8 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
         for _, path in planned_outputs(options):
             if path is not None and not _is_job_summary(path):
                 _write_target(path, cwd, session.root, "output file")
-    result, repo = _lint(options, session, cwd)
+    known: dict[str, Counter[str]] = {}
+    result, repo = _lint(options, session, cwd, known)
     unfixed = False
     if options.diff or options.fix:
         if options.paths == ["-"]:
@@ -320,7 +327,7 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
                     print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} fixed: "
                           f"{_fix_said(finding)}", file=sys.stderr)
         if plan.files:
-            result, repo = _lint(options, session, cwd)
+            result, repo = _lint(options, session, cwd, known)
     if options.write_baseline is not None:
         from artifact_lint.engine.baseline import render_baseline
 
