@@ -301,11 +301,9 @@ def _run_check(options: CheckOptions) -> tuple[int, Repository]:
         if options.paths == ["-"]:
             raise ToolError("--fix and --diff work on files, not on standard input")
         from artifact_lint.commands.fixer import apply_fixes, plan_fixes
-        from artifact_lint.sources.loader import Limits
 
         config = session.config
-        plan = plan_fixes(session.root, result.findings, Limits(config.max_file_size, config.max_depth,
-                                                                config.max_nodes), unsafe=options.unsafe_fixes)
+        plan = plan_fixes(session.root, result.findings, config.limits, unsafe=options.unsafe_fixes)
         for item in plan.unfixed:
             print(f"artifact-lint: {item.message()}", file=sys.stderr)
         unfixed = bool(plan.unfixed)

@@ -250,7 +250,7 @@ def run_import(document: Path, out: Path, root: Path | None, force: bool) -> int
     root = find_root((root or cwd).resolve())
     session = open_session(root)
     notes: list[str] = []
-    limits = Limits(session.config.max_file_size, session.config.max_depth, session.config.max_nodes)
+    limits = session.config.limits
     results = import_document(document if document.is_absolute() else cwd / document,
                               out if out.is_absolute() else cwd / out, root, force=force, limits=limits, notes=notes)
     for item in results:

@@ -16,7 +16,6 @@ from artifact_lint.model.formats import Policy
 from artifact_lint.model.policy import describe_policy
 from artifact_lint.model.build import policy_with_document
 from artifact_lint.model.load import load_registry
-from artifact_lint.sources.loader import Limits
 
 
 def policy_in_force(session: Session) -> Policy:
@@ -25,7 +24,7 @@ def policy_in_force(session: Session) -> Policy:
     document = session.root / config.registry_doc
     if not document.is_file():
         return session.policy
-    limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
+    limits = config.limits
     return policy_with_document(session.policy, load_registry(document, session.root, limits))
 
 

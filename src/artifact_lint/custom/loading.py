@@ -94,14 +94,13 @@ def load_extra_rules(root: Path, config: Config, builtin: list[Rule],
     """The rules of the rule files and of the installed plugins, sorted by code; a
     `ConfigError` (exit 2) for anything unusable, or a code or name used twice."""
     from artifact_lint.custom.plugins import plugin_rules
-    from artifact_lint.sources.loader import Limits
 
     rules: list[Rule] = []
     paths = rule_file_paths(root, config, policy_file)
     if paths:
         from artifact_lint.custom.rule_files import parse_rule_file, read_bytes
 
-        limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
+        limits = config.limits
         for path, shown in paths:
             check_file_path(path, root, "rule file", shown)
             rules.extend(parse_rule_file(read_bytes(path, shown, limits), shown, limits))
@@ -202,10 +201,10 @@ def _run_example(rule: Rule, text: str, session: Session) -> tuple[int, str | No
     from artifact_lint.model.formats import Artifact, Decision
     from artifact_lint.model.repository import ArtifactFile, DecisionFile, Package, Repository
     from artifact_lint.model.validation import validate
-    from artifact_lint.sources.loader import Limits, LoadError, load_text
+    from artifact_lint.sources.loader import LoadError, load_text
 
     config = session.config
-    limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
+    limits = config.limits
     document = load_text(text.encode("utf-8"), ".yaml", limits)
     if isinstance(document, LoadError):
         return 0, f"cannot be read: line {document.position.line}: {document.message}"

@@ -83,7 +83,7 @@ def build_repository(root: Path, config: Config, policy: Policy, paths: Iterable
     `registry_cache` is the folder of read registry documents and Markdown copy (None: parse afresh).
     `buffers` (root-relative path -> text) are an editor's open files, read instead of
     the disk: artifact files, the registry document (never cached) and public copy."""
-    limits = Limits(config.max_file_size, config.max_depth, config.max_nodes)
+    limits = config.limits
     repo = Repository(root=root, config=config, policy=policy, buffers=dict(buffers or {}),
                       cache_folder=registry_cache)
     buffers = repo.buffers

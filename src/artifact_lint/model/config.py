@@ -18,7 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
 
@@ -26,6 +26,9 @@ from artifact_lint.errors import ConfigError
 from artifact_lint.model.config_files import CONFIG_FILES, check_file_path, config_table, find_config, find_root
 from artifact_lint.model.findings import Severity
 from artifact_lint.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from artifact_lint.sources.loader import Limits
 
 __all__ = [
     "CODE_PATTERN", "CONFIG_FILES", "DEFAULT_EXCLUDE", "DEFAULT_PUBLIC_COPY", "Config", "KnownCodes",
@@ -264,6 +267,13 @@ class Config(BaseModel):
     # Where each value came from, by key as written in the file (`fail-on`): the
     # config file, or the command line; a key that is absent has its default.
     origins: dict[str, str] = {}
+
+    @property
+    def limits(self) -> Limits:
+        """What the loader may read of one file: `max-file-size`, `max-depth`, `max-nodes`."""
+        from artifact_lint.sources.loader import Limits
+
+        return Limits(self.max_file_size, self.max_depth, self.max_nodes)
 
     def with_overrides(self, origin: str = "command line", /, **changes: Any) -> Config:
         """These values (None: keep the current one), recorded as coming from `origin`

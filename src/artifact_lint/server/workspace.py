@@ -114,7 +114,7 @@ class Workspace:
     @property
     def limits(self) -> Limits:
         config = self.config or Config()
-        return Limits(config.max_file_size, config.max_depth, config.max_nodes)
+        return config.limits
 
     def is_settings(self, relative: str) -> bool:
         """Whether `relative` is read when the session opens: the configuration, the
