@@ -6,6 +6,7 @@ test rather than hanging the suite."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import os
@@ -203,3 +204,19 @@ def test_a_worker_that_dies_midway_exits_2(tmp_path: Path, monkeypatch: pytest.M
         result = CliRunner().invoke(app, ["check", "--jobs", "2"])
     assert result.exit_code == 2
     assert "a worker process failed (wait status 768); rerun with --jobs 1" in result.output
+
+
+def test_checking_files_leaves_no_reference_cycle(tmp_path: Path) -> None:
+    """A check holds every file with the cyclic collector off (`process.holding_files`),
+    so a cycle made per file would stay in memory until the process ends."""
+    from artifact_lint.engine.session import lint_repository, open_session
+
+    session = open_session(_make_corpus(tmp_path, 12))
+    lint_repository(session, jobs=1)  # the first run fills the module-level caches
+    gc.collect()
+    gc.disable()
+    try:
+        lint_repository(session, jobs=1)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

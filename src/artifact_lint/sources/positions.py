@@ -193,20 +193,17 @@ def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
 
 
 def _record(node: Node, path: PathKey, values: dict[PathKey, Position], keys: dict[PathKey, Position]) -> None:
-    """Every position under `node` (at `path`) into the dicts, in the order the builder visits the nodes."""
-    new = _new_position
-
-    def visit(node: Node, path: PathKey) -> None:
-        mark = node.start_mark
-        values[path] = new(Position, (mark.line + 1, mark.column + 1))
-        if node.__class__ is MappingNode:
-            for key_node, value_node in node.value:
-                child = path + (key_node.value,)
-                mark = key_node.start_mark
-                keys[child] = new(Position, (mark.line + 1, mark.column + 1))
-                visit(value_node, child)
-        elif node.__class__ is SequenceNode:
-            for index, item in enumerate(node.value):
-                visit(item, path + (index,))
-
-    visit(node, path)
+    """Every position under `node` (at `path`) into the dicts, in the order the builder visits the nodes.
+    (A plain recursive function: a nested one that calls itself is a reference cycle,
+    which would keep the dicts until the cyclic collector runs, and it is off during a check.)"""
+    mark = node.start_mark
+    values[path] = _new_position(Position, (mark.line + 1, mark.column + 1))
+    if node.__class__ is MappingNode:
+        for key_node, value_node in node.value:
+            child = path + (key_node.value,)
+            mark = key_node.start_mark
+            keys[child] = _new_position(Position, (mark.line + 1, mark.column + 1))
+            _record(value_node, child, values, keys)
+    elif node.__class__ is SequenceNode:
+        for index, item in enumerate(node.value):
+            _record(item, path + (index,), values, keys)
