@@ -13,7 +13,7 @@ from test_cli import cli, edit
 
 from artifact_lint.analysis.rows import RowMatcher
 from artifact_lint.model.formats import CompetitionRow
-from artifact_lint.sources.copy_text import CopyText, json_copy, markdown_copy, may_hold_claims
+from artifact_lint.sources.copy_text import CopyText, has_adoption_words, json_copy, markdown_copy, may_hold_claims
 from artifact_lint.sources.package_index import index_claims, read_index
 
 GEMMA = "artifacts/gemma-2b-invoice-fields.yaml"
@@ -65,6 +65,24 @@ def test_vs_headline_keys_are_claims() -> None:
 def test_a_file_without_any_cue_is_not_parsed() -> None:
     assert not may_hold_claims("# Card\n\nOn the gate it goes from 0.5 to 0.7.\n")
     assert may_hold_claims("It beats the rival.") and may_hold_claims("10k downloads")
+
+
+@pytest.mark.parametrize("text", [
+    "Used by 3,000 developers.", "used\nby 3,000 developers", "relied on\tby thousands of teams",
+    "10k downloads", "1,200 INSTALLS", "500 active users", "2 customers", "the most-downloaded demo",
+    "downloaded over 5,000 times", "weekly downloads", "trusted by 40 labs",
+    "us\u0130ng it, 1,000 \u0130nstalls", "3,000 u\u017fers",  # not ASCII: "\u0130" and "\u017f" match "i" and "s"
+])
+def test_every_adoption_claim_passes_the_adoption_gate(text: str) -> None:
+    from artifact_lint.rules.al207_adoption_claim import _ADOPTION
+
+    assert _ADOPTION.search(text) is not None  # the sample is a claim ...
+    assert has_adoption_words(text)  # ... so the gate lets it through
+
+
+def test_the_adoption_gate_lets_plain_prose_by() -> None:
+    assert not has_adoption_words("It gains 4.4 points by the gate, as measured by the harness.")
+    assert has_adoption_words("It is used by the harness.")  # a gate, not the pattern: the pattern decides
 
 
 def test_an_initialism_matches_its_spelled_out_name() -> None:

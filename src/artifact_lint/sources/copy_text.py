@@ -141,31 +141,37 @@ def _side_by_side(path: str, table: list[list[tuple[str, int, int]]]) -> Iterato
 def json_copy(path: str, data: Any, positions: Any) -> list[CopyText]:
     """Every string value of a JSON document (keys are not copy), with its position."""
     found: list[CopyText] = []
-
-    def walk(value: Any, where: tuple[str | int, ...]) -> None:
-        if isinstance(value, str):
-            if value.strip():
-                at = positions.value(where) if positions is not None else Position(1, 1)
-                found.append(CopyText(path, at.line, at.column + 1, value, "value"))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*where, key))
-        elif isinstance(value, list):
-            for number, item in enumerate(value):
-                walk(item, (*where, number))
-
-    walk(data, ())
+    _add_strings(path, data, (), positions, found)
     return found
 
 
-# Words an adoption claim holds (AL207); a file holding none of them, and no win cue,
-# need not be parsed at all.
+def _add_strings(path: str, value: Any, where: tuple[str | int, ...], positions: Any, found: list[CopyText]) -> None:
+    # A plain recursive function: a nested one calling itself is a reference cycle.
+    if isinstance(value, str):
+        if value.strip():
+            at = positions.value(where) if positions is not None else Position(1, 1)
+            found.append(CopyText(path, at.line, at.column + 1, value, "value"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _add_strings(path, item, (*where, key), positions, found)
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            _add_strings(path, item, (*where, number), positions, found)
+
+
 def has_adoption_words(text: str) -> bool:
-    """Whether `text` holds a word every adoption claim holds (AL207): substring tests
-    in one expression, cheaper than a pattern or a loop over the words."""
+    """Whether `text` can hold an adoption claim (AL207), which always holds "download",
+    "install", "user", "customer" or "most", or "by" after "used", "trusted", "adopted",
+    "relied on" or "loved" (with any whitespace between, a line break included, so "by"
+    is tested alone). A file that cannot, and holds no win cue, need not be parsed at all.
+    Text that is not ASCII always can: there "\u017f" and "\u0130" match "s" and "i"."""
+    if not text.isascii():
+        return True
     lowered = text.lower()
     return ("download" in lowered or "install" in lowered or "user" in lowered or "customer" in lowered
-            or "most" in lowered or " by " in lowered)
+            or "most" in lowered
+            or ("by" in lowered and ("used" in lowered or "trusted" in lowered or "adopted" in lowered
+                                     or "relied" in lowered or "loved" in lowered)))
 
 
 def may_hold_claims(text: str) -> bool:
