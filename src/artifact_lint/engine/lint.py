@@ -145,12 +145,17 @@ def _apply_directives(repo: Repository, rules: list[Rule], result: Result) -> li
             if code not in d.used and any(r.startswith(code) for r in ran)]
 
 
+def selected_rules(rules: Iterable[Rule], config: Config) -> list[Rule]:
+    """The rules `config` selects: `select` and `extend-select`, less `ignore` (ruff's way)."""
+    return list(iter_selected(rules, config.select + config.extend_select, config.ignore))
+
+
 def lint(repo: Repository, rules: Iterable[Rule], baseline: Baseline | None = None) -> Result:
     """Run the selected rules, then per-file ignores, inline suppressions and the baseline."""
     config = repo.config
     result = Result(files=len(repo.targets) + sum(1 for p in repo.packages if p.decision))
     all_rules = list(rules)
-    selected = list(iter_selected(all_rules, config.select + config.extend_select, config.ignore))
+    selected = selected_rules(all_rules, config)
     _run_rules(repo, selected, result)
     unused = _apply_directives(repo, selected, result)
     stale: list[Entry] = []

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from artifact_lint.engine.lint import Result, RuleCrashed, lint
+from artifact_lint.engine.lint import Result, RuleCrashed, lint, selected_rules
 from artifact_lint.engine.parallel import parallel_loader
-from artifact_lint.engine.rule_set import Rule, iter_selected, load_rules
+from artifact_lint.engine.rule_set import Rule, load_rules
 from artifact_lint.errors import ToolError
 from artifact_lint.model.config import Config, check_file_path, load_config
 from artifact_lint.model.formats import Policy
@@ -66,12 +66,6 @@ def open_session(root: Path, *, config_file: Path | None = None, policy_file: Pa
     return Session(root, config, policy, rules)
 
 
-def selected_rules(session: Session) -> list[Rule]:
-    """The rules the configuration (and command line) select."""
-    config = session.config
-    return list(iter_selected(session.rules, config.select + config.extend_select, config.ignore))
-
-
 def lint_repository(session: Session, paths: list[str] | None = None, *, stdin: tuple[str, bytes] | None = None,
                     jobs: int | None = 1, baseline: Baseline | None = None, registry_cache: Path | None = None,
                     whole_records: bool = False) -> tuple[Result, Repository]:
@@ -80,7 +74,8 @@ def lint_repository(session: Session, paths: list[str] | None = None, *, stdin: 
     `--jobs` (None: automatic). `whole_records`: every artifact keeps every field after
     the run, for a caller that reads them itself (`site`); otherwise a record may keep
     only what the repository rules declare they read (`READS`, see `rule_set`)."""
-    load_many = parallel_loader(selected_rules(session), jobs, RuleCrashed, whole_records=whole_records)
+    load_many = parallel_loader(selected_rules(session.rules, session.config), jobs, RuleCrashed,
+                                whole_records=whole_records)
     repo = build_repository(session.root, session.config, session.policy, paths, stdin, load_many=load_many,
                             registry_cache=registry_cache)
     return lint(repo, session.rules, baseline), repo
