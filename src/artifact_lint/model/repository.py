@@ -22,7 +22,8 @@ from artifact_lint.model.config import Config
 from artifact_lint.model.findings import Fix, Position, Problem, Severity
 from artifact_lint.model.formats import Artifact, Decision, Policy
 from artifact_lint.model.validation import Validated
-from artifact_lint.sources.files import no_link_below, suffix_of
+from artifact_lint.sources.files import outside_root as leaves_root
+from artifact_lint.sources.files import suffix_of
 from artifact_lint.sources.loader import Document, LoadError, PathKey, field_path
 
 if TYPE_CHECKING:
@@ -286,16 +287,7 @@ class Repository:
         if "\0" in relative:  # no file system holds such a name, so no link is followed: decided by the text
             climbs = os.path.normpath(relative).split(os.sep)[0] == ".."
             return None if climbs else candidate
-        if no_link_below(candidate, self.root):
-            return candidate
-        try:
-            resolved = candidate.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
-            return None
-        root = self.real_root
-        if resolved != root and root not in resolved.parents:
-            return None
-        return candidate
+        return None if leaves_root(candidate, self.root, self.real_root) else candidate
 
     @cached_property
     def real_root(self) -> Path:

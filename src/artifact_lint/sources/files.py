@@ -86,8 +86,9 @@ def load_source(path: Path, root: Path, limits: Limits,
     return loaded, None
 
 
-def outside_root(path: Path, root: Path) -> bool:
+def outside_root(path: Path, root: Path, real_root: Path | None = None) -> bool:
     """Whether `path`, links followed, leaves the repository root (a link loop counts).
+    `real_root`: `root.resolve()`, when the caller keeps it.
 
     Only a symbolic link can lead out, so a path with no link among its parts
     below the root is inside; that takes one `lstat` per part, where resolving
@@ -98,7 +99,7 @@ def outside_root(path: Path, root: Path) -> bool:
         resolved = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop
         return True
-    real_root = root.resolve()
+    real_root = real_root or root.resolve()
     return resolved != real_root and real_root not in resolved.parents
 
 
