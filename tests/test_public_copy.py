@@ -202,3 +202,9 @@ def test_every_documented_form_of_the_package_index_is_read(index: str) -> None:
     texts, _, _ = read_index("index.json", index)
     summary = [text for text in texts.get("a", []) if text.text == "Beats B by +4.0 points."]
     assert len(summary) == 1 and summary[0].line == 1 and summary[0].column > 1
+
+
+def test_each_string_of_an_index_entry_has_its_own_position() -> None:
+    index = '{"packages": [\n  {"id": "a",\n   "summary": "Beats B by +4.0 points.",\n   "card": "Beats B by +4.0 points."}\n]}'
+    texts, _, _ = read_index("index.json", index)
+    assert [(t.line, t.column) for t in texts["a"] if t.text.startswith("Beats")] == [(3, 16), (4, 13)]

@@ -138,10 +138,11 @@ def _side_by_side(path: str, table: list[list[tuple[str, int, int]]]) -> Iterato
         yield CopyText(path, line, column, f"{text} over {', '.join(others)} ({label})", "row")
 
 
-def json_copy(path: str, data: Any, positions: Any) -> list[CopyText]:
-    """Every string value of a JSON document (keys are not copy), with its position."""
+def json_copy(path: str, data: Any, positions: Any, where: tuple[str | int, ...] = ()) -> list[CopyText]:
+    """Every string value of a JSON document (keys are not copy), with its position;
+    `where`: the path of `data` in the document `positions` belong to (an index entry)."""
     found: list[CopyText] = []
-    _add_strings(path, data, (), positions, found)
+    _add_strings(path, data, where, positions, found)
     return found
 
 

@@ -99,8 +99,7 @@ def read_index(relative: str, text: str) -> IndexCopy:
         for where, entry in _index_entries(document.data):
             owners = [str(entry[k]).strip().rstrip("/") for k in ("id", "package_path", "package")
                       if isinstance(entry.get(k), str)]
-            entry_texts = json_copy(relative, entry, None)
-            entry_texts = [_positioned(t, document.positions, where, entry) for t in entry_texts]
+            entry_texts = json_copy(relative, entry, document.positions, where)
             entry_claims = index_claims(relative, entry, where, document.positions)
             entry_headlines = index_headlines(relative, entry, where, document.positions)
             for owner in owners:
@@ -108,33 +107,6 @@ def read_index(relative: str, text: str) -> IndexCopy:
                 claims.setdefault(owner, []).extend(entry_claims)
                 headlines.setdefault(owner, []).extend(entry_headlines)
     return texts, claims, headlines
-
-
-def _positioned(copy: CopyText, positions: Any, where: tuple[str | int, ...], entry: dict[str, Any]) -> CopyText:
-    """`json_copy` of an entry without positions, placed at the entry's string values."""
-    for path in _string_paths(entry, where):
-        value = _value_at(entry, path[len(where):])
-        if value == copy.text:
-            at = positions.value(path)
-            return CopyText(copy.path, at.line, at.column + 1, copy.text, copy.kind)
-    return copy
-
-
-def _string_paths(value: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
-    if isinstance(value, str):
-        yield at
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _string_paths(item, (*at, key))
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            yield from _string_paths(item, (*at, number))
-
-
-def _value_at(value: Any, path: tuple[str | int, ...]) -> Any:
-    for part in path:
-        value = value[part]
-    return value
 
 
 def _index_entries(data: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
