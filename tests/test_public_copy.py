@@ -205,6 +205,7 @@ def test_every_documented_form_of_the_package_index_is_read(index: str) -> None:
 
 
 def test_each_string_of_an_index_entry_has_its_own_position() -> None:
-    index = '{"packages": [\n  {"id": "a",\n   "summary": "Beats B by +4.0 points.",\n   "card": "Beats B by +4.0 points."}\n]}'
+    index = ('{"packages": [\n  {"id": "a",\n   "summary": "Beats B by +4.0 points.",\n'
+             '   "card": "Beats B by +4.0 points."}\n]}')
     texts, _, _ = read_index("index.json", index)
     assert [(t.line, t.column) for t in texts["a"] if t.text.startswith("Beats")] == [(3, 16), (4, 13)]

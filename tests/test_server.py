@@ -129,6 +129,15 @@ def codes(diagnostics: list[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)
 
 
+async def opened_with_state(client: Client, state: str) -> str:
+    """The sample artifact opened with `state`, a state the policy lacks: once AL101 is published."""
+    root = client.root  # type: ignore[attr-defined]
+    text = (root / ARTIFACT).read_text().replace("state: candidate-current-best", f"state: {state}")
+    uri = open_document(client, ARTIFACT, text)
+    assert "AL101" in codes(await published(client, uri, 1))
+    return uri
+
+
 def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     """Apply LSP text edits (UTF-16 positions, lines at LF) to `text`."""
     lines = text.split("\n")
@@ -324,9 +333,7 @@ async def test_unsafe_fix_is_titled_unsafe_and_not_preferred(client: Client) -> 
 @pytest.mark.asyncio
 async def test_a_saved_policy_change_is_picked_up(client: Client) -> None:
     root = client.root  # type: ignore[attr-defined]
-    text = (root / ARTIFACT).read_text().replace("state: candidate-current-best", "state: shelved")
-    uri = open_document(client, ARTIFACT, text)
-    assert "AL101" in codes(await published(client, uri, 1))
+    uri = await opened_with_state(client, "shelved")
     (root / "rules").mkdir(exist_ok=True)
     from artifact_lint.model.policy import default_policy_text
 
@@ -343,9 +350,7 @@ async def test_a_saved_policy_change_is_picked_up(client: Client) -> None:
 @pytest.mark.asyncio
 async def test_closing_clears_the_diagnostics_and_other_files_get_none(client: Client) -> None:
     root = client.root  # type: ignore[attr-defined]
-    text = (root / ARTIFACT).read_text().replace("state: candidate-current-best", "state: Parked")
-    uri = open_document(client, ARTIFACT, text)
-    assert "AL101" in codes(await published(client, uri, 1))
+    uri = await opened_with_state(client, "Parked")
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
 
@@ -413,9 +418,7 @@ def test_positions_are_converted_to_each_encoding() -> None:
 @pytest.mark.asyncio
 async def test_a_saved_configuration_is_read_again(client: Client) -> None:
     root = client.root  # type: ignore[attr-defined]
-    text = (root / ARTIFACT).read_text().replace("state: candidate-current-best", "state: Parked")
-    uri = open_document(client, ARTIFACT, text)
-    assert "AL101" in codes(await published(client, uri, 1))
+    uri = await opened_with_state(client, "Parked")
     settings = '[tool.artifact-lint]\nignore = ["AL101"]\n'
     (root / "pyproject.toml").write_text(settings)
     pyproject = open_document(client, "pyproject.toml", settings, language="toml")
