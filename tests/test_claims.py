@@ -231,6 +231,16 @@ def test_self_row_is_never_named() -> None:
     assert named_rows("TinyGPT router v1 beats it.", list(MODEL.competition or [])) == ()
 
 
+def test_a_claim_naming_only_the_artifacts_own_row_says_so() -> None:
+    rows = list(MODEL.competition or [])
+    assert RowMatcher(rows, self_rows=True).named("TinyGPT router v1 beats T5-small.") == (SELF,)
+    model = _artifact(public_value="TinyGPT router v1 beats the rest by +4.7 points.")
+    (claim,) = find_win_claims(model)
+    assert claim.named == () and claim.names_self
+    (other,) = find_win_claims(_artifact(public_value="It beats T5-small by +4.7 points."))
+    assert other.named == (T5,) and not other.names_self
+
+
 # --------------------------------------------------------------------------- row matcher
 
 

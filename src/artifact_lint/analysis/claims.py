@@ -245,8 +245,7 @@ class ClaimContext:
     def self_matcher(self) -> RowMatcher:
         """A matcher of the artifact's own `self: true` rows (never the other side of a claim)."""
         if self._self_matcher is None:
-            own = [row.model_copy(update={"is_self": None}) for row in competition_rows(self.model) if row.is_self]
-            self._self_matcher = RowMatcher(own)
+            self._self_matcher = RowMatcher(competition_rows(self.model), self_rows=True)
         return self._self_matcher
 
     @property

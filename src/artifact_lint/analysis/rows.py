@@ -119,29 +119,31 @@ def _key(term: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
-    """(full, term) for a row's system name and aliases, then for the distinctive
+def _name_terms(system: str, aliases: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+    """(key, full, term) for a row's system name and aliases, then for the distinctive
     tokens of its system name. Cached (bounded): the same rows recur across artifacts."""
-    return (*((True, name) for name in (system, *aliases)),
-            *((True, spelled) for name in (system, *aliases) for spelled in _initialisms(name)),
-            *((False, token) for token in distinctive_tokens(system)))
+    terms = (*((True, name) for name in (system, *aliases)),
+             *((True, spelled) for name in (system, *aliases) for spelled in _initialisms(name)),
+             *((False, token) for token in distinctive_tokens(system)))
+    return tuple((_key(term), full, term) for full, term in terms)
 
 
-def _row_terms(rows: Sequence[CompetitionRow]) -> dict[str, list[_Term]]:
-    """Every name, alias and distinctive token of the rows that can be named, each with
-    the rows it names, filed under its first word (`_key`)."""
-    named: dict[tuple[str, bool], list[int]] = {}
+def _row_terms(rows: Sequence[CompetitionRow], self_rows: bool = False) -> dict[str, list[_Term]]:
+    """Every name, alias and distinctive token of the rows that can be named (with
+    `self_rows`, of the `self: true` rows instead), each with the rows it names, filed
+    under its first word (`_key`)."""
+    named: dict[tuple[str, str, bool], list[int]] = {}
     for i, row in enumerate(rows):
-        if row.is_self or not row.system or not row.system.strip():
+        if bool(row.is_self) != self_rows or not row.system or not row.system.strip():
             continue
         aliases = tuple(alias for alias in row.aliases or [] if alias and alias.strip())
-        for full, term in _name_terms(row.system, aliases):
-            holders = named.setdefault((term, full), [])
+        for key, full, term in _name_terms(row.system, aliases):
+            holders = named.setdefault((key, term, full), [])
             if not holders or holders[-1] != i:
                 holders.append(i)
     terms: dict[str, list[_Term]] = {}
-    for (term, full), holders in named.items():
-        terms.setdefault(_key(term), []).append((term, full, frozenset(holders)))
+    for (key, term, full), holders in named.items():
+        terms.setdefault(key, []).append((term, full, frozenset(holders)))
     return terms
 
 
@@ -241,8 +243,9 @@ class RowMatcher:
 
     __slots__ = ("terms", "longest", "unusual")
 
-    def __init__(self, rows: Sequence[CompetitionRow]) -> None:
-        self.terms: dict[str, list[_Term]] = _row_terms(rows)
+    def __init__(self, rows: Sequence[CompetitionRow], *, self_rows: bool = False) -> None:
+        """A matcher of the rows other than `self: true` ones; with `self_rows`, of those only."""
+        self.terms: dict[str, list[_Term]] = _row_terms(rows, self_rows)
         self.longest = max(map(len, self.terms), default=0)
         # Terms whose first word is not ASCII: case-insensitive matching knows letters that
         # lower-casing does not join (Greek final sigma), so these are always tried.
