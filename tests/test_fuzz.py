@@ -847,6 +847,25 @@ def test_a_tool_error_echoing_a_line_break_is_still_one_line(tmp_path: Path, mon
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
+@pytest.mark.parametrize(("config", "shown"), [
+    ('[per-file-ignores]\n"artifacts/\\n" = ["AL999"]\n', 'key `per-file-ignores."artifacts/\\n"`'),
+    ('[public-copy]\n"cards/\\n*.md" = " "\n', 'key `public-copy."cards/\\n*.md"`'),
+    ('[severity]\nAL101 = "fatal"\n', 'key `severity."AL101"`'),
+    ('ignore = ["a`\\nb"]\n', "`a`\\nb` is not a rule code"),
+], ids=["ignore-table", "copy-table", "severity-table", "backquote"])
+def test_a_config_error_keeps_the_users_text_between_backquotes(tmp_path: Path, config: str, shown: str) -> None:
+    """Found by fuzzing: a table's key was echoed after the backquoted setting, so a line
+    break in it was not escaped; a code holding a backquote ended the quoted part early."""
+    from artifact_lint.errors import ConfigError
+
+    root = build_fixture_repo(tmp_path)
+    (root / "artifact-lint.toml").write_text(config)
+    with pytest.raises(ConfigError) as raised:
+        check(root)
+    message = str(raised.value)
+    assert shown in message and "\n" not in message, message
+
+
 def test_a_config_with_a_huge_integer_is_a_config_error(tmp_path: Path) -> None:
     from artifact_lint.errors import ConfigError
 

@@ -78,6 +78,13 @@ def parse_severity(value: Any, where: str) -> Severity:
         raise ConfigError(f"{where}: expected error, warning or info, got {value!r}") from None
 
 
+def _shown(text: str) -> str:
+    """User text as a message echoes it between backquotes: a line break or any other
+    control character written as an escape (`\\n`), so the message stays one line even
+    where the text holds a backquote of its own."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def check_codes(values: Any, where: str, known: Iterable[str]) -> tuple[str, ...]:
     """Codes or prefixes (`AL2`, `AL201`), each matching at least one known rule."""
     if isinstance(values, str):
@@ -92,7 +99,7 @@ def check_codes(values: Any, where: str, known: Iterable[str]) -> tuple[str, ...
             result.extend(dict.fromkeys(["AL", *(re.sub(r"[0-9]+$", "", k) for k in known)]))
             continue
         if not CODE_PATTERN.match(code) or not any(k.startswith(code) for k in known):
-            raise ConfigError(f"{where}: `{value}` is not a rule code or prefix"
+            raise ConfigError(f"{where}: `{_shown(value)}` is not a rule code or prefix"
                               f"{did_you_mean(code, known)} (see `artifact-lint rules`)")
         result.append(code)
     return tuple(dict.fromkeys(result))
@@ -131,15 +138,22 @@ def _bool(value: Any, where: str) -> bool:
     return value
 
 
+def _entry(where: str, key: str) -> str:
+    """`where` (which ends with a backquoted setting) narrowed to one key of that setting's
+    table, written as TOML quotes it, escapes included: key `per-file-ignores."a/*.yaml"`.
+    A key holding a line break stays on the message's one line."""
+    return f"{where[:-1]}.{json.dumps(key, ensure_ascii=False)}`" if where.endswith("`") else f"{where}.{key!r}"
+
+
 def _copy_table(value: Any, where: str) -> dict[str, str]:
     """`public-copy`: glob -> artifact id template (`{stem}`, `{name}`, or a fixed id)."""
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise ConfigError(f"{where}: expected a table of \"glob\" = \"id template\" ({{stem}}, {{name}})")
     for glob, template in value.items():
         if not glob.strip() or glob.startswith("/") or ".." in glob.split("/"):
-            raise ConfigError(f"{where}: `{glob}` must be a glob relative to the root")
+            raise ConfigError(f"{where}: `{_shown(glob)}` must be a glob relative to the root")
         if not template.strip():
-            raise ConfigError(f"{where}.\"{glob}\": the id template is empty")
+            raise ConfigError(f"{_entry(where, glob)}: the id template is empty")
     return dict(value)
 
 
@@ -148,21 +162,21 @@ def _rule_globs(value: Any, where: str) -> tuple[str, ...]:
     globs = _patterns(value, where)
     for pattern in globs:
         if pattern.startswith(("/", "\\", "~")) or ".." in re.split(r"[/\\]", pattern) or pattern[1:2] == ":":
-            raise ConfigError(f"{where}: `{pattern}` must be a glob relative to the root")
+            raise ConfigError(f"{where}: `{_shown(pattern)}` must be a glob relative to the root")
     return globs
 
 
 def _severity_table(value: Any, where: str, known: list[str]) -> dict[str, Severity]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected a table of CODE = \"severity\"")
-    return {check_codes([code], f"{where}", known)[0]: parse_severity(sev, f"{where}.{code}")
+    return {check_codes([code], f"{where}", known)[0]: parse_severity(sev, _entry(where, code))
             for code, sev in value.items()}
 
 
 def _ignore_table(value: Any, where: str, known: list[str]) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected a table of \"glob\" = [codes]")
-    return {glob: check_codes(codes, f"{where}.\"{glob}\"", known) for glob, codes in value.items()}
+    return {glob: check_codes(codes, _entry(where, glob), known) for glob, codes in value.items()}
 
 
 # --------------------------------------------------------------------------- the model
